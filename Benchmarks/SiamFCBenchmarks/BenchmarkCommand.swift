@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct BenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "siamfc-benchmarks",
+        abstract: "Benchmarks that print figures. Build with -c release.",
+        subcommands: [DecodeBenchmark.self])
+}

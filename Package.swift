@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SiamFC",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SiamFCImageIO", targets: ["SiamFCImageIO"]),
+        .executable(name: "siamfc", targets: ["siamfc"]),
+        .executable(name: "siamfc-benchmarks", targets: ["SiamFCBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config where Debian ships a .pc file.
+        .systemLibrary(
+            name: "CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg-dev"]), .brew(["jpeg-turbo"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+
+        // C code that must stay in C: libjpeg and libpng report errors through longjmp.
+        .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
+
+        // Layers.
+        .target(name: "SiamFCImageIO", dependencies: ["CImageShim"]),
+
+        // Command line.
+        .executableTarget(
+            name: "siamfc",
+            dependencies: [
+                "SiamFCImageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Benchmarks print figures; they are run by hand, in release mode.
+        .executableTarget(
+            name: "SiamFCBenchmarks",
+            dependencies: [
+                "SiamFCImageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/SiamFCBenchmarks"),
+
+        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO"]),
+        .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO"]),
+    ]
+)

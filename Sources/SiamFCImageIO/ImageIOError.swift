@@ -1,0 +1,42 @@
+/// An error from reading or writing images, frame folders or ground truth.
+///
+/// Its description is one line that names the path and the problem, e.g.
+/// `frames/0003.jpg: truncated JPEG (premature end of file)`; the CLI prints exactly that.
+public struct ImageIOError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: Sendable, Equatable {
+        case notFound
+        case permissionDenied
+        case notADirectory
+        case isADirectory
+        case emptyDirectory
+        case noImages
+        case emptyFile
+        case unknownFormat
+        case corrupt
+        case truncated
+        case tooLarge
+        /// A ground-truth line (1-based) that does not parse.
+        case malformedLine(Int)
+        case groundTruthLongerThanSequence
+        case noGroundTruth
+        case readFailed
+        case writeFailed
+    }
+
+    public let path: String
+    public let reason: Reason
+    /// The problem, without the path.
+    public let message: String
+
+    public init(path: String, reason: Reason, message: String) {
+        self.path = path
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String {
+        // One line, whatever a library or a file put in the message.
+        let flat = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "\(path): \(flat)"
+    }
+}

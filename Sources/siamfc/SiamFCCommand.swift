@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct SiamFCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "siamfc",
+        abstract: "SiamFC single-object tracking in Swift.",
+        discussion: """
+            Boxes are x,y,w,h in OTB's 1-based pixel coordinates wherever they are read or written.
+            """,
+        subcommands: [InspectCommand.self, MakeDemoCommand.self])
+}

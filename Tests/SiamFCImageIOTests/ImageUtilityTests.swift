@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import SiamFCImageIO
+
+@Suite struct ImageUtilityTests {
+    @Test func chwConversionIsPlanar() throws {
+        var image = RGBImage(width: 3, height: 2)
+        for y in 0..<2 {
+            for x in 0..<3 { image[x, y] = (UInt8(10 * x + y), UInt8(100 + x), UInt8(200 + y)) }
+        }
+        let chw = image.chwFloat32()
+        #expect(chw.count == 18)
+        #expect(Array(chw[0..<6]) == [0, 10, 20, 1, 11, 21])
+        #expect(Array(chw[6..<12]) == [100, 101, 102, 100, 101, 102])
+        #expect(Array(chw[12..<18]) == [200, 200, 200, 201, 201, 201])
+    }
+
+    @Test func formatComesFromMagicBytesNotExtension() throws {
+        let dir = makeTemporaryDirectory()
+        defer { cleanUp(dir) }
+        let png = try ImageEncoder.png(gradientImage(width: 5, height: 4))
+        try writeFile(dir + "/actually-png.jpg", png)
+        let decoded = try ImageDecoder().decodeDetailed(file: dir + "/actually-png.jpg")
+        #expect(decoded.format == .png)
+        #expect(decoded.image == gradientImage(width: 5, height: 4))
+    }
+
+    @Test func atomicWriteReplacesAndLeavesNoTemporaryFiles() throws {
+        let dir = makeTemporaryDirectory()
+        defer { cleanUp(dir) }
+        try AtomicFile.write("first", to: dir + "/out.txt")
+        try AtomicFile.write("second", to: dir + "/out.txt")
+        #expect(try String(contentsOfFile: dir + "/out.txt", encoding: .utf8) == "second")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
+
+        let error = #expect(throws: ImageIOError.self) { try AtomicFile.write("x", to: dir + "/missing/out.txt") }
+        #expect(error?.reason == .notFound)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
+    }
+
+    @Test func writerPicksFormatFromExtension() throws {
+        let dir = makeTemporaryDirectory()
+        defer { cleanUp(dir) }
+        let image = gradientImage(width: 20, height: 10)
+        try ImageEncoder.write(image, to: dir + "/a.png")
+        try ImageEncoder.write(image, to: dir + "/b.jpeg", quality: 95)
+        #expect(try ImageDecoder().decodeDetailed(file: dir + "/a.png").format == .png)
+        #expect(try ImageDecoder().decode(file: dir + "/a.png") == image)
+        #expect(try ImageDecoder().decodeDetailed(file: dir + "/b.jpeg").format == .jpeg)
+        #expect(throws: ImageIOError.self) { try ImageEncoder.write(image, to: dir + "/c.bmp") }
+    }
+
+    @Test func sequenceWriterWritesAnOTBSequenceAtomically() throws {
+        let dir = makeTemporaryDirectory()
+        defer { cleanUp(dir) }
+        let out = dir + "/seq"
+        try SequenceWriter.write(to: out, frameCount: 12, quality: 90) { i in
+            (gradientImage(width: 16 + i, height: 16), BoundingBox(x: Double(i + 1), y: 2, width: 3, height: 4.5))
+        }
+        let sequence = try FrameSequence(path: out)
+        #expect(sequence.frames.map { PathName.lastComponent($0) }.prefix(2) == ["0001.jpg", "0002.jpg"])
+        #expect(sequence.frames.count == 12)
+        #expect(sequence.groundTruth?.box(at: 11) == BoundingBox(x: 12, y: 2, width: 3, height: 4.5))
+        #expect(try ImageDecoder().decode(file: sequence.frames[11]).width == 27)
+        // Rewriting replaces the folder; no staging folders remain.
+        try SequenceWriter.write(to: out, frameCount: 3) { _ in
+            (gradientImage(width: 8, height: 8), BoundingBox(x: 1, y: 1, width: 2, height: 2))
+        }
+        #expect(try FrameSequence(path: out).frames.count == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["seq"])
+    }
+}
