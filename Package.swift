@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "SiamFCImageIO", targets: ["SiamFCImageIO"]),
+        .library(name: "SiamFCEngine", targets: ["SiamFCEngine"]),
         .executable(name: "siamfc", targets: ["siamfc"]),
         .executable(name: "siamfc-benchmarks", targets: ["SiamFCBenchmarks"]),
     ],
@@ -32,6 +33,13 @@ let package = Package(
 
         // Layers.
         .target(name: "SiamFCImageIO", dependencies: ["CImageShim"]),
+        .target(
+            name: "SiamFCEngine",
+            dependencies: [
+                "SiamFCImageIO",
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+            ],
+            linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
 
         // Command line.
         .executableTarget(
@@ -51,6 +59,7 @@ let package = Package(
             path: "Benchmarks/SiamFCBenchmarks"),
 
         .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO"]),
+        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine"]),
         .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO"]),
     ]
 )

@@ -6,8 +6,10 @@ import Darwin
 
 /// Whole-file reads through POSIX calls, so that errors keep their errno (permission denied,
 /// not found, is a directory) and turn into precise one-line messages.
-enum FileBytes {
-    static func read(_ path: String, limit: Int = 1 << 31) throws -> [UInt8] {
+public enum FileBytes {
+    /// The whole file; errors name the path and keep the errno meaning (not found, permission
+    /// denied, is a directory). Files over `limit` bytes are rejected before reading.
+    public static func read(_ path: String, limit: Int = 1 << 31) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw error(path, errno: errno, reading: true) }
         defer { close(fd) }

@@ -1,0 +1,260 @@
+/// The shapes of one 2-D convolution: NCHW input, `[outChannels, inChannels/groups, kh, kw]`
+/// weight, zero padding, equal stride in both directions.
+public struct ConvolutionGeometry: Sendable, Equatable {
+    public let batch, inChannels, height, width: Int
+    public let outChannels, kernelHeight, kernelWidth: Int
+    public let stride, padding, groups: Int
+
+    public var outHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+    public var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    var groupIn: Int { inChannels / groups }
+    var groupOut: Int { outChannels / groups }
+    /// Rows of the im2col matrix of one group: its GEMM's inner dimension.
+    var patchSize: Int { groupIn * kernelHeight * kernelWidth }
+    var outPlane: Int { outHeight * outWidth }
+    /// Multiply-adds of the forward pass, times two.
+    public var flops: Int { 2 * batch * outChannels * outPlane * patchSize }
+
+    public init(input: [Int], weight: [Int], stride: Int, padding: Int, groups: Int) throws {
+        guard input.count == 4 else { throw EngineError("conv2d: input must be NCHW, got shape \(input)") }
+        guard weight.count == 4 else { throw EngineError("conv2d: weight must be [out, in/groups, kh, kw], got \(weight)") }
+        guard stride >= 1, padding >= 0, groups >= 1 else {
+            throw EngineError("conv2d: stride \(stride), padding \(padding), groups \(groups) out of range")
+        }
+        guard input[1] % groups == 0, weight[0] % groups == 0, weight[1] * groups == input[1] else {
+            throw EngineError("conv2d: weight \(weight) with \(groups) groups does not fit input \(input)")
+        }
+        guard input[2] + 2 * padding >= weight[2], input[3] + 2 * padding >= weight[3] else {
+            throw EngineError("conv2d: kernel \(weight[2])x\(weight[3]) larger than padded input \(input)")
+        }
+        batch = input[0]; inChannels = input[1]; height = input[2]; width = input[3]
+        outChannels = weight[0]; kernelHeight = weight[2]; kernelWidth = weight[3]
+        self.stride = stride; self.padding = padding; self.groups = groups
+    }
+
+    /// A 1x1 convolution with stride 1 and no padding reads its input directly as the GEMM
+    /// operand: no im2col copy.
+    var isPointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 }
+}
+
+/// Convolution through im2col and sgemm. Forward and both backward products are GEMMs on the
+/// same column matrix.
+enum Convolution {
+    /// Fills `col` (`patchSize x outPlane`, row-major) with the patches of channels
+    /// `channel0 ..< channel0 + groupIn` of one image.
+    static func im2col(_ g: ConvolutionGeometry, image: UnsafePointer<Float>, channel0: Int,
+                       col: UnsafeMutablePointer<Float>) {
+        let (kh, kw, s, p) = (g.kernelHeight, g.kernelWidth, g.stride, g.padding)
+        let (h, w, oh, ow) = (g.height, g.width, g.outHeight, g.outWidth)
+        Parallel.forEachChunk(g.patchSize, costPerItem: g.outPlane) { rows in
+            for row in rows {
+                let kx = row % kw
+                let ky = (row / kw) % kh
+                let c = channel0 + row / (kw * kh)
+                let plane = image + c * h * w
+                let out = col + row * oh * ow
+                // Output columns whose input column is inside the image: ox in [x0, x1).
+                let x0 = min(ow, max(0, (p - kx + s - 1) / s))
+                let x1 = max(x0, min(ow, (w + p - kx + s - 1) / s))
+                for oy in 0..<oh {
+                    let iy = oy * s - p + ky
+                    let dst = out + oy * ow
+                    if iy < 0 || iy >= h {
+                        dst.update(repeating: 0, count: ow)
+                        continue
+                    }
+                    let src = plane + iy * w
+                    if x0 > 0 { dst.update(repeating: 0, count: x0) }
+                    if s == 1 {
+                        (dst + x0).update(from: src + (x0 - p + kx), count: x1 - x0)
+                    } else {
+                        var ix = x0 * s - p + kx
+                        for ox in x0..<x1 {
+                            dst[ox] = src[ix]
+                            ix += s
+                        }
+                    }
+                    if x1 < ow { (dst + x1).update(repeating: 0, count: ow - x1) }
+                }
+            }
+        }
+    }
+
+    /// Adds the columns of `col` back into the image gradient: the transpose of ``im2col``.
+    static func col2im(_ g: ConvolutionGeometry, col: UnsafePointer<Float>, channel0: Int,
+                       image: UnsafeMutablePointer<Float>) {
+        let (kh, kw, s, p) = (g.kernelHeight, g.kernelWidth, g.stride, g.padding)
+        let (h, w, oh, ow) = (g.height, g.width, g.outHeight, g.outWidth)
+        // Parallel over channels: rows of different channels write disjoint planes.
+        Parallel.forEachChunk(g.groupIn, costPerItem: kh * kw * g.outPlane) { channels in
+            for cl in channels {
+                let plane = image + (channel0 + cl) * h * w
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let row = (cl * kh + ky) * kw + kx
+                        let src = col + row * oh * ow
+                        let x0 = min(ow, max(0, (p - kx + s - 1) / s))
+                        let x1 = max(x0, min(ow, (w + p - kx + s - 1) / s))
+                        for oy in 0..<oh {
+                            let iy = oy * s - p + ky
+                            if iy < 0 || iy >= h { continue }
+                            let dst = plane + iy * w
+                            let line = src + oy * ow
+                            var ix = x0 * s - p + kx
+                            for ox in x0..<x1 {
+                                dst[ix] += line[ox]
+                                ix += s
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        var result = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth]) { _ in }
+        let scratch = g.isPointwise ? nil : ScratchBuffer(count: g.patchSize * g.outPlane)
+        input.withUnsafeBufferPointer { x in
+            weight.withUnsafeBufferPointer { wt in
+                result.withUnsafeMutableBufferPointer { y in
+                    guard let x = x.baseAddress, let wt = wt.baseAddress, let y = y.baseAddress else { return }
+                    for n in 0..<g.batch {
+                        let image = x + n * g.inChannels * g.height * g.width
+                        for group in 0..<g.groups {
+                            let b: UnsafePointer<Float>
+                            if let scratch {
+                                im2col(g, image: image, channel0: group * g.groupIn, col: scratch.pointer)
+                                b = UnsafePointer(scratch.pointer)
+                            } else {
+                                b = image + group * g.groupIn * g.outPlane
+                            }
+                            BLAS.sgemm(
+                                m: g.groupOut, n: g.outPlane, k: g.patchSize,
+                                a: wt + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                b: b, ldb: g.outPlane,
+                                c: y + (n * g.outChannels + group * g.groupOut) * g.outPlane, ldc: g.outPlane)
+                        }
+                    }
+                    if let bias { addBias(bias, to: y, batch: g.batch, channels: g.outChannels, plane: g.outPlane) }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Gradients of input, weight and bias for the output gradient `dy`.
+    static func backward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, dy: Tensor,
+                         needInput: Bool, needWeight: Bool, needBias: Bool)
+        -> (input: Tensor?, weight: Tensor?, bias: Tensor?)
+    {
+        var dx = needInput ? Tensor(zeros: input.shape) : nil
+        var dw = needWeight ? Tensor(zeros: weight.shape) : nil
+        let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
+        input.withUnsafeBufferPointer { x in
+            weight.withUnsafeBufferPointer { wt in
+                dy.withUnsafeBufferPointer { gy in
+                    guard let x = x.baseAddress, let wt = wt.baseAddress, let gy = gy.baseAddress else { return }
+                    for n in 0..<g.batch {
+                        let image = x + n * g.inChannels * g.height * g.width
+                        for group in 0..<g.groups {
+                            let gyGroup = gy + (n * g.outChannels + group * g.groupOut) * g.outPlane
+                            if needWeight {
+                                im2col(g, image: image, channel0: group * g.groupIn, col: scratch.pointer)
+                                dw!.withUnsafeMutableBufferPointer { dwp in
+                                    BLAS.sgemm(
+                                        transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
+                                        a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
+                                        beta: 1, c: dwp.baseAddress! + group * g.groupOut * g.patchSize, ldc: g.patchSize)
+                                }
+                            }
+                            if needInput {
+                                BLAS.sgemm(
+                                    transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
+                                    a: wt + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                    b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
+                                dx!.withUnsafeMutableBufferPointer { dxp in
+                                    col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
+                                           image: dxp.baseAddress! + n * g.inChannels * g.height * g.width)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let db = needBias ? channelSums(dy, batch: g.batch, channels: g.outChannels, plane: g.outPlane) : nil
+        return (dx, dw, db)
+    }
+
+    static func addBias(_ bias: Tensor, to y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, plane: Int) {
+        bias.withUnsafeBufferPointer { b in
+            Parallel.forEachChunk(batch * channels, costPerItem: plane) { range in
+                for nc in range {
+                    let value = b[nc % channels]
+                    let row = y + nc * plane
+                    for i in 0..<plane { row[i] += value }
+                }
+            }
+        }
+    }
+
+    /// Per-channel sums over batch and space: the bias gradient.
+    static func channelSums(_ t: Tensor, batch: Int, channels: Int, plane: Int) -> Tensor {
+        t.withUnsafeBufferPointer { src in
+            Tensor(uninitializedShape: [channels]) { dst in
+                for c in 0..<channels {
+                    var total: Float = 0
+                    for n in 0..<batch {
+                        let row = src.baseAddress! + (n * channels + c) * plane
+                        for i in 0..<plane { total += row[i] }
+                    }
+                    dst[c] = total
+                }
+            }
+        }
+    }
+}
+
+/// A reusable aligned scratch allocation; released when the last reference goes.
+final class ScratchBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(count: Int) {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+}
+
+/// `conv2d(x, weight, bias)`: NCHW input, `[out, in/groups, kh, kw]` weight, optional `[out]`
+/// bias; zero padding, equal stride in both directions.
+public func conv2d(_ x: Variable, weight: Variable, bias: Variable? = nil,
+                   stride: Int = 1, padding: Int = 0, groups: Int = 1) throws -> Variable {
+    let g = try ConvolutionGeometry(input: x.shape, weight: weight.shape, stride: stride, padding: padding, groups: groups)
+    if let bias, bias.shape != [g.outChannels] {
+        throw EngineError("conv2d: bias shape \(bias.shape) does not match \(g.outChannels) output channels")
+    }
+    let y = Convolution.forward(g, input: x.value, weight: weight.value, bias: bias?.value)
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    return Variable(y, inputs: inputs) { dy, inputs in
+        let grads = Convolution.backward(
+            g, input: inputs[0].value, weight: inputs[1].value, dy: dy,
+            needInput: inputs[0].requiresGrad, needWeight: inputs[1].requiresGrad,
+            needBias: inputs.count > 2 && inputs[2].requiresGrad)
+        if let d = grads.input { inputs[0].accumulate(d) }
+        if let d = grads.weight { inputs[1].accumulate(d) }
+        if let d = grads.bias { inputs[2].accumulate(d) }
+    }
+}
+
+extension Tensor {
+    /// Inference-only convolution on plain tensors (no graph).
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+                       groups: Int = 1) throws -> Tensor {
+        let g = try ConvolutionGeometry(input: shape, weight: weight.shape, stride: stride, padding: padding, groups: groups)
+        if let bias, bias.shape != [g.outChannels] {
+            throw EngineError("conv2d: bias shape \(bias.shape) does not match \(g.outChannels) output channels")
+        }
+        return Convolution.forward(g, input: self, weight: weight, bias: bias)
+    }
+}

@@ -1,0 +1,43 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parallel loops over index ranges, for im2col, pooling and element-wise kernels.
+public enum Parallel {
+    /// Cores available to this process.
+    public static let coreCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// Runs `body` over `0..<count` split into contiguous chunks, one per core; serially when
+    /// the work (`count * costPerItem`, in rough element operations) is too small to pay for
+    /// waking a second thread.
+    @inlinable
+    public static func forEachChunk(
+        _ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void
+    ) {
+        let chunks = min(coreCount, count)
+        if chunks <= 1 || count * costPerItem < 32_768 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks
+                let end = count * (chunk + 1) / chunks
+                if start < end { box.value(start..<end) }
+            }
+        }
+    }
+}
+
+/// Hands a non-Sendable value to `concurrentPerform`; callers guarantee that the parallel
+/// iterations touch disjoint memory.
+@usableFromInline
+struct UncheckedSendable<T>: @unchecked Sendable {
+    @usableFromInline let value: T
+    @usableFromInline init(_ value: T) { self.value = value }
+}

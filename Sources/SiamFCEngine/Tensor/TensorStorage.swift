@@ -1,0 +1,27 @@
+/// A 64-byte aligned Float32 buffer: aligned for SIMD loads and cache lines, owned by one
+/// ``Tensor`` at a time unless shared copy-on-write.
+final class TensorStorage: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    convenience init(repeating value: Float, count: Int) {
+        self.init(count: count)
+        pointer.initialize(repeating: value, count: count)
+    }
+
+    func copy() -> TensorStorage {
+        let other = TensorStorage(count: count)
+        other.pointer.update(from: pointer, count: count)
+        return other
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(pointer).deallocate()
+    }
+}
