@@ -54,12 +54,15 @@ let package = Package(
             name: "SiamFCBenchmarks",
             dependencies: [
                 "SiamFCImageIO",
+                "SiamFCEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/SiamFCBenchmarks"),
 
-        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO"]),
-        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine"]),
-        .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO"]),
+        // Helpers shared by the test targets (locating ../shared, temporary folders).
+        .target(name: "SiamFCTestSupport", path: "Tests/SiamFCTestSupport"),
+        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO", "SiamFCTestSupport"]),
     ]
 )

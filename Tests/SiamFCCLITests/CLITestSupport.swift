@@ -1,5 +1,6 @@
 import Foundation
 import SiamFCImageIO
+@_exported import SiamFCTestSupport
 
 /// The result of running the `siamfc` executable.
 struct CLIResult {
@@ -45,23 +46,7 @@ enum CLI {
     }
 }
 
-func makeTemporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "/siamfc-cli-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
-func cleanUp(_ path: String) {
-    try? FileManager.default.removeItem(atPath: path)
-}
-
-func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-}
-
-func writeFile(_ path: String, _ text: String) throws {
-    try writeFile(path, Array(text.utf8))
-}
 
 func testImage(width: Int = 24, height: Int = 16) -> RGBImage {
     var image = RGBImage(width: width, height: height)

@@ -21,7 +21,7 @@ import SiamFCImageIO
 
     @Test func validSequenceReportsCountsSizeAndGroundTruth() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try makeSequence(dir + "/seq", frames: 4)
         let result = try CLI.run(["inspect", dir + "/seq"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -34,19 +34,19 @@ import SiamFCImageIO
 
     @Test func missingFolder() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try expectOneLineError(dir + "/nowhere", mentions: ["no such file or directory"])
     }
 
     @Test func emptyFolder() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try expectOneLineError(dir, mentions: ["empty folder"])
     }
 
     @Test func folderWithoutImages() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try writeFile(dir + "/notes.txt", "hello")
         try writeFile(dir + "/groundtruth_rect.txt", "1,2,3,4\n")
         try expectOneLineError(dir, mentions: ["no image files"])
@@ -54,7 +54,7 @@ import SiamFCImageIO
 
     @Test func zeroByteFile() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try writeFile(dir + "/0001.jpg", [])
         try expectOneLineError(dir + "/0001.jpg", mentions: ["empty file"])
         // Inside a sequence it is one of the listed problems.
@@ -65,7 +65,7 @@ import SiamFCImageIO
 
     @Test func truncatedJPEG() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let jpeg = try ImageEncoder.jpeg(testImage(width: 64, height: 64))
         try writeFile(dir + "/cut.jpg", Array(jpeg.prefix(jpeg.count / 2)))
         try expectOneLineError(dir + "/cut.jpg", mentions: ["truncated JPEG"])
@@ -73,7 +73,7 @@ import SiamFCImageIO
 
     @Test func truncatedPNG() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let png = try ImageEncoder.png(testImage(width: 64, height: 64))
         try writeFile(dir + "/cut.png", Array(png.prefix(png.count / 2)))
         try expectOneLineError(dir + "/cut.png", mentions: ["truncated PNG"])
@@ -81,7 +81,7 @@ import SiamFCImageIO
 
     @Test func randomBytesNamedJPEG() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         // A random first byte of 0xFF could start a JPEG signature; make sure it does not.
@@ -91,7 +91,7 @@ import SiamFCImageIO
 
     @Test func pngWithBadCRC() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         var png = try ImageEncoder.png(testImage())
         png[29] ^= 0x55  // IHDR CRC
         try writeFile(dir + "/crc.png", png)
@@ -100,14 +100,14 @@ import SiamFCImageIO
 
     @Test func groundTruthWithMalformedLine() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try makeSequence(dir + "/seq", frames: 3, groundTruth: "1,2,3,4\n1,2,3,4\n1,2;x,4\n")
         try expectOneLineError(dir + "/seq", mentions: ["groundtruth_rect.txt: line 3", "\"x\" is not a number"])
     }
 
     @Test func groundTruthLongerThanSequence() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try makeSequence(dir + "/seq", frames: 2, groundTruth: "1,2,3,4\n1,2,3,4\n1,2,3,4\n")
         try expectOneLineError(dir + "/seq", mentions: ["3 ground-truth lines for 2 frames"])
     }
@@ -117,7 +117,7 @@ import SiamFCImageIO
         let dir = NSTemporaryDirectory() + "/siamfc-perm-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try writeFile(dir + "/locked.jpg", try ImageEncoder.jpeg(testImage()))
         chmod(dir + "/locked.jpg", 0)
         if getuid() != 0 {
@@ -138,7 +138,7 @@ import SiamFCImageIO
 
     @Test func pathWithSpacesAndNonASCII() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let seq = dir + "/vidéo clips/séquence 1 – ü"
         try makeSequence(seq, frames: 2)
         let result = try CLI.run(["inspect", seq])
@@ -159,7 +159,7 @@ import SiamFCImageIO
 
     @Test func makeDemoWritesASequenceThatInspects() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let made = try CLI.run(["make-demo", "--out", dir + "/demo", "--frames", "6", "--seed", "7"])
         #expect(made.status == 0, "\(made.stderr)")
         let result = try CLI.run(["inspect", dir + "/demo"])

@@ -1,27 +1,14 @@
 import Testing
 @testable import SiamFCEngine
 
-/// A seeded generator so every test sees the same numbers.
-struct TestGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-func randomTensor(_ shape: [Int], _ g: inout TestGenerator, range: ClosedRange<Float> = -1...1) -> Tensor {
+func randomTensor(_ shape: [Int], _ g: inout SeededGenerator, range: ClosedRange<Float> = -1...1) -> Tensor {
     let n = shape.reduce(1, *)
     return try! Tensor(shape: shape, values: (0..<n).map { _ in Float.random(in: range, using: &g) })
 }
 
 /// Values that are pairwise at least `gap` apart, shuffled: finite differences smaller than
 /// half the gap never cross a kink of max pooling or ReLU.
-func separatedTensor(_ shape: [Int], _ g: inout TestGenerator, gap: Float = 0.05) -> Tensor {
+func separatedTensor(_ shape: [Int], _ g: inout SeededGenerator, gap: Float = 0.05) -> Tensor {
     let n = shape.reduce(1, *)
     var values = (0..<n).map { Float($0) * gap - Float(n) * gap / 2 + gap / 2 }
     values.shuffle(using: &g)
@@ -37,7 +24,7 @@ func checkGradients(
     sourceLocation: SourceLocation = #_sourceLocation,
     _ f: ([Variable]) throws -> Variable
 ) throws {
-    var g = TestGenerator(seed: seed)
+    var g = SeededGenerator(seed: seed)
     let variables = inputs.map { Variable($0, requiresGrad: true) }
     let output = try f(variables)
     let projection = randomTensor(output.shape, &g)

@@ -5,7 +5,7 @@ import Testing
 /// 5x7 maps, groups 2, stride 2.
 @Suite struct GradientTests {
     @Test func convolutionGroupedStridedPadded() throws {
-        var g = TestGenerator(seed: 1)
+        var g = SeededGenerator(seed: 1)
         let x = randomTensor([3, 4, 5, 7], &g), w = randomTensor([6, 2, 3, 3], &g), b = randomTensor([6], &g)
         try checkGradients([x, w, b]) { v in
             try conv2d(v[0], weight: v[1], bias: v[2], stride: 2, padding: 1, groups: 2)
@@ -13,20 +13,20 @@ import Testing
     }
 
     @Test func convolutionRectangularKernelNoPadding() throws {
-        var g = TestGenerator(seed: 2)
+        var g = SeededGenerator(seed: 2)
         let x = randomTensor([3, 3, 5, 7], &g), w = randomTensor([2, 3, 2, 3], &g)
         try checkGradients([x, w]) { v in try conv2d(v[0], weight: v[1]) }
     }
 
     @Test func convolutionStrideTwoWithoutPaddingAndPointwise() throws {
-        var g = TestGenerator(seed: 3)
+        var g = SeededGenerator(seed: 3)
         let x = randomTensor([3, 4, 7, 5], &g), w = randomTensor([4, 2, 3, 3], &g), w1 = randomTensor([3, 4, 1, 1], &g)
         try checkGradients([x, w]) { v in try conv2d(v[0], weight: v[1], stride: 2, groups: 2) }
         try checkGradients([x, w1]) { v in try conv2d(v[0], weight: v[1]) }
     }
 
     @Test func maxPooling() throws {
-        var g = TestGenerator(seed: 4)
+        var g = SeededGenerator(seed: 4)
         try checkGradients([separatedTensor([3, 2, 7, 9], &g)], epsilon: 5e-3) { v in
             try maxPool2d(v[0], kernel: 3, stride: 2)
         }
@@ -36,26 +36,26 @@ import Testing
     }
 
     @Test func averagePooling() throws {
-        var g = TestGenerator(seed: 5)
+        var g = SeededGenerator(seed: 5)
         let x = randomTensor([3, 2, 5, 7], &g)
         try checkGradients([x]) { v in try avgPool2d(v[0], kernel: 2) }
         try checkGradients([x]) { v in try avgPool2d(v[0], kernel: 3, stride: 1, padding: 1) }
     }
 
     @Test func reluAndSigmoid() throws {
-        var g = TestGenerator(seed: 6)
+        var g = SeededGenerator(seed: 6)
         try checkGradients([separatedTensor([3, 2, 5, 7], &g, gap: 0.03)], epsilon: 5e-3) { v in relu(v[0]) }
         try checkGradients([randomTensor([3, 5], &g, range: -3...3)]) { v in sigmoid(v[0]) }
     }
 
     @Test func linearLayer() throws {
-        var g = TestGenerator(seed: 7)
+        var g = SeededGenerator(seed: 7)
         let x = randomTensor([3, 5], &g), w = randomTensor([4, 5], &g), b = randomTensor([4], &g)
         try checkGradients([x, w, b]) { v in try linear(v[0], weight: v[1], bias: v[2]) }
     }
 
     @Test func flattenReshapeAndConcat() throws {
-        var g = TestGenerator(seed: 8)
+        var g = SeededGenerator(seed: 8)
         let a = randomTensor([3, 2, 5, 7], &g), b = randomTensor([3, 1, 5, 7], &g), w = randomTensor([2, 105], &g)
         try checkGradients([a, b, w]) { v in
             let joined = try concatChannels([v[0], v[1]])
@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func batchNormTraining() throws {
-        var g = TestGenerator(seed: 9)
+        var g = SeededGenerator(seed: 9)
         let x = randomTensor([3, 4, 5, 7], &g), gamma = randomTensor([4], &g, range: 0.5...1.5), beta = randomTensor([4], &g)
         try checkGradients([x, gamma, beta], tolerance: 3e-3) { v in
             var mean = Tensor(zeros: [4]), variance = Tensor(repeating: 1, shape: [4])
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func batchNormEvaluation() throws {
-        var g = TestGenerator(seed: 10)
+        var g = SeededGenerator(seed: 10)
         let x = randomTensor([3, 4, 5, 7], &g), gamma = randomTensor([4], &g), beta = randomTensor([4], &g)
         let mean = randomTensor([4], &g), variance = randomTensor([4], &g, range: 0.5...2)
         try checkGradients([x, gamma, beta]) { v in
@@ -85,19 +85,19 @@ import Testing
     }
 
     @Test func crossCorrelationOneExemplar() throws {
-        var g = TestGenerator(seed: 11)
+        var g = SeededGenerator(seed: 11)
         let x = randomTensor([3, 4, 5, 7], &g), z = randomTensor([1, 4, 3, 3], &g)
         try checkGradients([x, z]) { v in try crossCorrelation(search: v[0], exemplar: v[1], scale: 0.5) }
     }
 
     @Test func crossCorrelationPairs() throws {
-        var g = TestGenerator(seed: 12)
+        var g = SeededGenerator(seed: 12)
         let x = randomTensor([3, 4, 5, 7], &g), z = randomTensor([3, 4, 2, 3], &g)
         try checkGradients([x, z]) { v in try crossCorrelation(search: v[0], exemplar: v[1], scale: 0.5) }
     }
 
     @Test func elementwiseAndReductions() throws {
-        var g = TestGenerator(seed: 13)
+        var g = SeededGenerator(seed: 13)
         let a = randomTensor([3, 5], &g), b = randomTensor([3, 5], &g)
         try checkGradients([a, b]) { v in try (v[0] + v[1]) * v[0] }
         try checkGradients([a, b]) { v in try v[0] - v[1] * 2 }
@@ -106,7 +106,7 @@ import Testing
     }
 
     @Test func contrastiveLossGradient() throws {
-        var g = TestGenerator(seed: 14)
+        var g = SeededGenerator(seed: 14)
         let a = randomTensor([6, 4], &g), b = randomTensor([6, 4], &g)
         let labels = Tensor(vector: [1, 0, 1, 0, 0, 1])
         // Margin 2 keeps some dissimilar pairs inside the margin (active hinge), some outside.
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func binaryCrossEntropyGradient() throws {
-        var g = TestGenerator(seed: 15)
+        var g = SeededGenerator(seed: 15)
         let x = randomTensor([3, 1, 5, 7], &g, range: -4...4)
         let t = Tensor(uninitializedShape: [3, 1, 5, 7]) { p in for i in 0..<p.count { p[i] = i % 4 == 0 ? 1 : 0 } }
         let w = randomTensor([3, 1, 5, 7], &g, range: 0...1)
@@ -123,19 +123,19 @@ import Testing
     }
 
     @Test func tripletLossGradient() throws {
-        var g = TestGenerator(seed: 16)
+        var g = SeededGenerator(seed: 16)
         let a = randomTensor([5, 3], &g), p = randomTensor([5, 3], &g), n = randomTensor([5, 3], &g)
         try checkGradients([a, p, n]) { v in try tripletMarginLoss(anchor: v[0], positive: v[1], negative: v[2], margin: 1) }
     }
 
     @Test func meanSquaredErrorGradient() throws {
-        var g = TestGenerator(seed: 17)
+        var g = SeededGenerator(seed: 17)
         let x = randomTensor([3, 2, 5, 7], &g), t = randomTensor([3, 2, 5, 7], &g)
         try checkGradients([x]) { v in try meanSquaredError(v[0], target: t) }
     }
 
     @Test func sharedWeightsAccumulateBothBranches() throws {
-        var g = TestGenerator(seed: 18)
+        var g = SeededGenerator(seed: 18)
         let x1 = randomTensor([3, 2, 5, 7], &g), x2 = randomTensor([3, 2, 5, 7], &g), w = randomTensor([3, 2, 3, 3], &g)
         try checkGradients([x1, x2, w]) { v in
             let a = try conv2d(v[0], weight: v[2]), b = try conv2d(v[1], weight: v[2])
@@ -154,5 +154,15 @@ extension Variable {
             d.setBatchItem(i, dy)
             inputs[0].accumulate(d)
         }
+    }
+}
+
+@Suite struct ResizeGradientTests {
+    @Test(arguments: [Interpolation.bilinear, .bicubic])
+    func resizeUpAndDown(_ interpolation: Interpolation) throws {
+        var g = SeededGenerator(seed: 19)
+        let x = randomTensor([3, 2, 5, 7], &g)
+        try checkGradients([x]) { v in try resize(v[0], height: 9, width: 12, interpolation: interpolation) }
+        try checkGradients([x]) { v in try resize(v[0], height: 3, width: 4, interpolation: interpolation) }
     }
 }

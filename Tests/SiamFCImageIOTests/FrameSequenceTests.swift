@@ -18,7 +18,7 @@ import Testing
 
     @Test func listsImagesFromImgSubfolderInNaturalOrder() throws {
         let root = makeTemporaryDirectory()
-        defer { cleanUp(root) }
+        defer { removeTemporary(root) }
         try makeFrames(root + "/img", ["10.jpg", "2.jpg", "1.PNG", ".hidden.jpg", "._1.jpg"])
         try writeFile(root + "/img/notes.txt", "not a frame")
         try FileManager.default.createDirectory(atPath: root + "/img/sub.jpg", withIntermediateDirectories: true)
@@ -38,7 +38,7 @@ import Testing
 
     @Test func fewerGroundTruthLinesThanFramesIsFine() throws {
         let root = makeTemporaryDirectory()
-        defer { cleanUp(root) }
+        defer { removeTemporary(root) }
         try makeFrames(root, ["00000001.jpg", "00000002.jpg", "00000003.jpg"])
         try writeFile(root + "/groundtruth.txt", "1,1,5,5,1,5,5,1\n")
         let sequence = try FrameSequence(path: root)
@@ -49,7 +49,7 @@ import Testing
 
     @Test func moreGroundTruthLinesThanFramesIsAnError() throws {
         let root = makeTemporaryDirectory()
-        defer { cleanUp(root) }
+        defer { removeTemporary(root) }
         try makeFrames(root + "/img", ["1.jpg", "2.jpg"])
         try writeFile(root + "/groundtruth_rect.txt", "1,1,2,2\n1,1,2,2\n1,1,2,2\n")
         let error = #expect(throws: ImageIOError.self) { try FrameSequence(path: root) }
@@ -59,7 +59,7 @@ import Testing
 
     @Test func missingEmptyAndImagelessFolders() throws {
         let root = makeTemporaryDirectory()
-        defer { cleanUp(root) }
+        defer { removeTemporary(root) }
         var error = #expect(throws: ImageIOError.self) { try FrameSequence(path: root + "/missing") }
         #expect(error?.reason == .notFound)
         #expect(error?.description == "\(root)/missing: no such file or directory")
@@ -84,7 +84,7 @@ import Testing
         let root = makeTemporaryDirectory()
         defer {
             chmod(root + "/locked", 0o755)
-            cleanUp(root)
+            removeTemporary(root)
         }
         try makeFrames(root + "/seq", ["1.jpg"])
         chmod(root + "/seq/1.jpg", 0)
@@ -98,7 +98,7 @@ import Testing
 
     @Test func pathsWithSpacesAndNonASCII() throws {
         let root = makeTemporaryDirectory()
-        defer { cleanUp(root) }
+        defer { removeTemporary(root) }
         let dir = root + "/my frames/séquence ü 日本"
         try makeFrames(dir + "/img", ["frame 1.png", "frame 2.png"])
         try writeFile(dir + "/groundtruth_rect.txt", "1,1,4,4\n2,2,4,4\n")
@@ -113,7 +113,7 @@ import Testing
 
     @Test func inspectionListsEveryProblem() throws {
         let root = makeTemporaryDirectory()
-        defer { cleanUp(root) }
+        defer { removeTemporary(root) }
         try makeFrames(root + "/img", ["1.jpg", "2.jpg", "4.jpg"])
         try writeFile(root + "/img/3.jpg", [])  // zero bytes
         try writeFile(root + "/img/5.jpg", try ImageEncoder.png(gradientImage(width: 9, height: 6)))  // size change

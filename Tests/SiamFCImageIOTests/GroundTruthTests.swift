@@ -50,7 +50,7 @@ import Testing
 
     @Test func strictLoadThrowsTheFirstMalformedLine() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try writeFile(dir + "/groundtruth_rect.txt", "1,2,3,4\n1,2,3,4\n1,2,x,4\n")
         let error = #expect(throws: ImageIOError.self) {
             try GroundTruth.load(path: dir + "/groundtruth_rect.txt", format: .otb)
@@ -61,7 +61,7 @@ import Testing
 
     @Test func got10kAbsenceLabelClearsBoxes() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try writeFile(dir + "/groundtruth.txt", "1,2,3,4\n5,6,7,8\n9,10,11,12\n")
         try writeFile(dir + "/absence.label", "0\n1\n0\n")
         try writeFile(dir + "/meta_info.ini", "[METAINFO]\n")

@@ -17,7 +17,7 @@ import Testing
 
     @Test func formatComesFromMagicBytesNotExtension() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let png = try ImageEncoder.png(gradientImage(width: 5, height: 4))
         try writeFile(dir + "/actually-png.jpg", png)
         let decoded = try ImageDecoder().decodeDetailed(file: dir + "/actually-png.jpg")
@@ -27,7 +27,7 @@ import Testing
 
     @Test func atomicWriteReplacesAndLeavesNoTemporaryFiles() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         try AtomicFile.write("first", to: dir + "/out.txt")
         try AtomicFile.write("second", to: dir + "/out.txt")
         #expect(try String(contentsOfFile: dir + "/out.txt", encoding: .utf8) == "second")
@@ -40,7 +40,7 @@ import Testing
 
     @Test func writerPicksFormatFromExtension() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let image = gradientImage(width: 20, height: 10)
         try ImageEncoder.write(image, to: dir + "/a.png")
         try ImageEncoder.write(image, to: dir + "/b.jpeg", quality: 95)
@@ -52,7 +52,7 @@ import Testing
 
     @Test func sequenceWriterWritesAnOTBSequenceAtomically() throws {
         let dir = makeTemporaryDirectory()
-        defer { cleanUp(dir) }
+        defer { removeTemporary(dir) }
         let out = dir + "/seq"
         try SequenceWriter.write(to: out, frameCount: 12, quality: 90) { i in
             (gradientImage(width: 16 + i, height: 16), BoundingBox(x: Double(i + 1), y: 2, width: 3, height: 4.5))

@@ -1,25 +1,8 @@
 import Foundation
 import Testing
 @testable import SiamFCImageIO
+@_exported import SiamFCTestSupport
 
-/// A fresh temporary folder per call, removed by the caller with `cleanUp`.
-func makeTemporaryDirectory(_ label: String = "siamfc-tests") -> String {
-    let path = NSTemporaryDirectory() + "/\(label)-\(UUID().uuidString)"
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
-func cleanUp(_ path: String) {
-    try? FileManager.default.removeItem(atPath: path)
-}
-
-func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-}
-
-func writeFile(_ path: String, _ text: String) throws {
-    try writeFile(path, Array(text.utf8))
-}
 
 /// A smooth colour gradient with some structure, which JPEG reproduces closely.
 func gradientImage(width: Int, height: Int) -> RGBImage {
@@ -38,33 +21,4 @@ func meanAbsoluteDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
     var total = 0
     for i in a.indices { total += abs(Int(a[i]) - Int(b[i])) }
     return Double(total) / Double(a.count)
-}
-
-/// `../shared` (or `$SIAMFC_SHARED`), resolved against the package root.
-enum SharedData {
-    static var root: String {
-        let configured = ProcessInfo.processInfo.environment["SIAMFC_SHARED"] ?? "../shared"
-        if configured.hasPrefix("/") { return configured }
-        return packageRoot + "/" + configured
-    }
-
-    static var packageRoot: String {
-        // Tests/<target>/<file>.swift → package root.
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-    }
-
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: root + "/README.md") }
-
-    /// Tests that need the data run when it is there, and also when `CI` is set, where missing
-    /// data must fail the run instead of skipping silently.
-    static var shouldRun: Bool { isPresent || ProcessInfo.processInfo.environment["CI"] != nil }
-
-    static func path(_ relative: String) throws -> String {
-        guard isPresent else {
-            throw ImageIOError(path: root, reason: .notFound,
-                               message: "shared data missing (set SIAMFC_SHARED to the shared/ folder)")
-        }
-        return root + "/" + relative
-    }
 }

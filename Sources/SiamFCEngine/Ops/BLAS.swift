@@ -35,6 +35,20 @@ public enum BLAS {
     @usableFromInline static func blasInt(_ v: Int) -> blasint { blasint(v) }
     #endif
 
+    /// Runs `body` with BLAS limited to one thread, for code that already spreads independent
+    /// products over the cores; nested calls keep the outer setting.
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        #if canImport(Accelerate)
+        return try body()
+        #else
+        let previous = openblas_get_num_threads()
+        if previous == 1 { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previous) }
+        return try body()
+        #endif
+    }
+
     /// Threads BLAS uses for one product (OpenBLAS; Accelerate decides for itself).
     public static var threadCount: Int {
         get {

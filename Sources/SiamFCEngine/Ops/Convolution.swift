@@ -112,31 +112,130 @@ enum Convolution {
         }
     }
 
+    /// Fills `col` (`patchSize x count`, row-major) with the patches of output pixels
+    /// `start ..< start + count` (flattened `oy * outWidth + ox`) of one image and group.
+    ///
+    /// For strides above 1, `phases` holds the image with each row split into its stride
+    /// phases (see ``splitPhases``), so that every copy below is contiguous.
+    static func im2colBlock(_ g: ConvolutionGeometry, image: UnsafePointer<Float>, phases: UnsafePointer<Float>?,
+                            channel0: Int, start: Int, count: Int, col: UnsafeMutablePointer<Float>) {
+        let (kh, kw, s, p) = (g.kernelHeight, g.kernelWidth, g.stride, g.padding)
+        let (h, w, ow) = (g.height, g.width, g.outWidth)
+        let phaseWidth = (w + s - 1) / s
+        let end = start + count
+        for row in 0..<g.patchSize {
+            let kx = row % kw
+            let ky = (row / kw) % kh
+            let channel = channel0 + row / (kw * kh)
+            let plane = image + channel * h * w
+            // Input column of output column ox: s·ox + q, found in phase r at index ox + d.
+            let q = kx - p
+            let r = ((q % s) + s) % s
+            let d = (q - r) / s
+            // Output columns whose input column is inside the image: ox in [x0, x1).
+            let x0 = min(ow, max(0, (p - kx + s - 1) / s))
+            let x1 = max(x0, min(ow, (w + p - kx + s - 1) / s))
+            var dst = col + row * count
+            var pixel = start
+            while pixel < end {
+                let oy = pixel / ow
+                let a = pixel - oy * ow
+                let b = min(ow, a + (end - pixel))
+                let iy = oy * s - p + ky
+                if iy < 0 || iy >= h {
+                    dst.update(repeating: 0, count: b - a)
+                } else {
+                    let lo = min(max(a, x0), b), hi = max(min(b, x1), lo)
+                    if lo > a { dst.update(repeating: 0, count: lo - a) }
+                    if s == 1 {
+                        (dst + (lo - a)).update(from: plane + iy * w + (lo + q), count: hi - lo)
+                    } else if let phases {
+                        let source = phases + (((channel * h + iy) * s + r) * phaseWidth + d + lo)
+                        (dst + (lo - a)).update(from: source, count: hi - lo)
+                    } else {
+                        let src = plane + iy * w
+                        var ix = lo * s + q
+                        for ox in lo..<hi {
+                            dst[ox - a] = src[ix]
+                            ix += s
+                        }
+                    }
+                    if b > hi { (dst + (hi - a)).update(repeating: 0, count: b - hi) }
+                }
+                dst += b - a
+                pixel += b - a
+            }
+        }
+    }
+
+    /// Splits every image row into its `stride` phases, `phase r = [x[r], x[r+s], x[r+2s], …]`,
+    /// so that a strided convolution reads contiguous runs: `[batch·C, H, s, ⌈W/s⌉]`.
+    static func splitPhases(_ g: ConvolutionGeometry, input: UnsafePointer<Float>) -> ScratchBuffer {
+        let (h, w, s) = (g.height, g.width, g.stride)
+        let phaseWidth = (w + s - 1) / s
+        let buffer = ScratchBuffer(count: g.batch * g.inChannels * h * s * phaseWidth)
+        let (src, dst) = (UncheckedSendable(input), UncheckedSendable(buffer.pointer))
+        Parallel.forEachChunk(g.batch * g.inChannels * h, costPerItem: w) { rows in
+            for row in rows {
+                let from = src.value + row * w
+                let to = dst.value + row * s * phaseWidth
+                for x in 0..<w { to[(x % s) * phaseWidth + x / s] = from[x] }
+            }
+        }
+        return buffer
+    }
+
+    /// Output pixels per GEMM block: the block's im2col columns stay within half the L2 cache.
+    static func blockWidth(_ g: ConvolutionGeometry) -> Int {
+        let fit = (128 * 1024) / max(g.patchSize, 1)
+        return min(g.outPlane, max(64, fit / 16 * 16))
+    }
+
+    /// Convolution as GEMMs over blocks of output pixels. Each core fills a cache-sized block of
+    /// im2col columns and multiplies it at once, single-threaded, straight into the NCHW output:
+    /// the column matrix never goes out to memory, which is what limits SiamFC's first layers
+    /// (few output channels, huge images).
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         var result = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth]) { _ in }
-        let scratch = g.isPointwise ? nil : ScratchBuffer(count: g.patchSize * g.outPlane)
+        let width = blockWidth(g)
+        let blocks = (g.outPlane + width - 1) / width
+        let tasks = g.batch * g.groups * blocks
         input.withUnsafeBufferPointer { x in
             weight.withUnsafeBufferPointer { wt in
                 result.withUnsafeMutableBufferPointer { y in
-                    guard let x = x.baseAddress, let wt = wt.baseAddress, let y = y.baseAddress else { return }
-                    for n in 0..<g.batch {
-                        let image = x + n * g.inChannels * g.height * g.width
-                        for group in 0..<g.groups {
-                            let b: UnsafePointer<Float>
-                            if let scratch {
-                                im2col(g, image: image, channel0: group * g.groupIn, col: scratch.pointer)
-                                b = UnsafePointer(scratch.pointer)
-                            } else {
-                                b = image + group * g.groupIn * g.outPlane
+                    guard let xb = x.baseAddress, let wb = wt.baseAddress, let yb = y.baseAddress else { return }
+                    let (xs, ws, ys) = (UncheckedSendable(xb), UncheckedSendable(wb), UncheckedSendable(yb))
+                    let phases = g.stride > 1 && !g.isPointwise ? splitPhases(g, input: xb) : nil
+                    let phaseImage = g.height * g.stride * ((g.width + g.stride - 1) / g.stride) * g.inChannels
+                    BLAS.singleThreaded {
+                        Parallel.forEachChunk(tasks, costPerItem: width * g.patchSize * g.groupOut) { range in
+                            let scratch = g.isPointwise ? nil : ScratchBuffer(count: g.patchSize * width)
+                            for task in range {
+                                let block = task % blocks
+                                let group = (task / blocks) % g.groups
+                                let n = task / (blocks * g.groups)
+                                let start = block * width
+                                let count = min(width, g.outPlane - start)
+                                let image = xs.value + n * g.inChannels * g.height * g.width
+                                let b: UnsafePointer<Float>
+                                let ldb: Int
+                                if let scratch {
+                                    im2colBlock(g, image: image, phases: phases.map { UnsafePointer($0.pointer) + n * phaseImage },
+                                                channel0: group * g.groupIn, start: start, count: count, col: scratch.pointer)
+                                    (b, ldb) = (UnsafePointer(scratch.pointer), count)
+                                } else {
+                                    (b, ldb) = (image + group * g.groupIn * g.outPlane + start, g.outPlane)
+                                }
+                                BLAS.sgemm(
+                                    m: g.groupOut, n: count, k: g.patchSize,
+                                    a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                    b: b, ldb: ldb,
+                                    c: ys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane + start,
+                                    ldc: g.outPlane)
                             }
-                            BLAS.sgemm(
-                                m: g.groupOut, n: g.outPlane, k: g.patchSize,
-                                a: wt + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                b: b, ldb: g.outPlane,
-                                c: y + (n * g.outChannels + group * g.groupOut) * g.outPlane, ldc: g.outPlane)
                         }
                     }
-                    if let bias { addBias(bias, to: y, batch: g.batch, channels: g.outChannels, plane: g.outPlane) }
+                    if let bias { addBias(bias, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane) }
                 }
             }
         }
