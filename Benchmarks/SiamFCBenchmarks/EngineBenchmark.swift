@@ -40,7 +40,7 @@ struct EngineBenchmark: ParsableCommand {
                     let rate = flops / seconds / 1e9
                     print(String(format: "    conv%d %-20@ %7.2f ms %7.1f GFLOP/s %4.0f%% of sgemm   (+ %@ %.2f ms)",
                                  index + 1, "\(x.shape)" as NSString, seconds * 1e3, rate, 100 * rate / peak,
-                                 (layer.pool ? "ReLU+pool" : layer.relu ? "ReLU" : "nothing") as NSString, rest * 1e3))
+                                 (layer.pool ? "ReLU+pool" : "nothing") as NSString, rest * 1e3))
                     input = try layer.activate(conv)
                 }
                 let whole = median((0..<repeats).map { _ in time { _ = try? net.forward(Tensor(repeating: 0.5, shape: [batch, 3, size, size])) } })
@@ -80,14 +80,14 @@ struct Backbone {
         let stride, groups: Int
         let relu, pool: Bool
 
+        /// The convolution, with the ReLU fused into its bias pass unless a pool follows.
         func convolve(_ x: Tensor) throws -> Tensor {
-            try x.conv2d(weight: weight, bias: bias, stride: stride, groups: groups)
+            try x.conv2d(weight: weight, bias: bias, stride: stride, groups: groups, relu: relu && !pool)
         }
 
+        /// Pooling, with the ReLU fused into it (ReLU and max pooling commute).
         func activate(_ conv: Tensor) throws -> Tensor {
-            var y = conv
-            if relu { y.applyReLU() }
-            return pool ? try y.maxPool2d(kernel: 3, stride: 2) : y
+            pool ? try conv.maxPool2d(kernel: 3, stride: 2, relu: relu) : conv
         }
 
         func forward(_ x: Tensor) throws -> Tensor { try activate(try convolve(x)) }

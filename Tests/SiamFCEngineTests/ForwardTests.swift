@@ -57,6 +57,27 @@ import Testing
         } } } }
     }
 
+    @Test func fusedReLUMatchesSeparatePasses() throws {
+        var g = SeededGenerator(seed: 27)
+        let x = randomTensor([3, 4, 13, 11], &g), w = randomTensor([6, 2, 3, 3], &g), b = randomTensor([6], &g)
+        let fused = try x.conv2d(weight: w, bias: b, stride: 2, groups: 2, relu: true)
+        #expect(fused == (try x.conv2d(weight: w, bias: b, stride: 2, groups: 2)).relu())
+        let pooled = try x.maxPool2d(kernel: 3, stride: 2, relu: true)
+        #expect(pooled == (try x.relu().maxPool2d(kernel: 3, stride: 2)))
+    }
+
+    @Test func bothMaxPoolingPathsAgreeAndPropagateNaN() throws {
+        var g = SeededGenerator(seed: 28)
+        var x = randomTensor([2, 3, 9, 8], &g)
+        x[1, 2, 4, 4] = .nan
+        let inference = try x.maxPool2d(kernel: 3, stride: 2)
+        let training = try maxPool2d(Variable(x, requiresGrad: true), kernel: 3, stride: 2).value
+        #expect(inference.shape == [2, 3, 4, 3])
+        #expect(inference.scalars.map(\.isNaN) == training.scalars.map(\.isNaN))
+        #expect(inference[1, 2, 1, 1].isNaN && inference[1, 2, 2, 2].isNaN && !inference[1, 2, 0, 0].isNaN)
+        for (a, b) in zip(inference.scalars, training.scalars) where !a.isNaN { #expect(a == b) }
+    }
+
     @Test func crossCorrelationMatchesDirectLoops() throws {
         var g = SeededGenerator(seed: 23)
         let x = randomTensor([3, 5, 9, 10], &g), z = randomTensor([1, 5, 4, 3], &g), pairs = randomTensor([3, 5, 4, 3], &g)

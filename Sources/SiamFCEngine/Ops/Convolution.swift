@@ -40,46 +40,6 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 /// Convolution through im2col and sgemm. Forward and both backward products are GEMMs on the
 /// same column matrix.
 enum Convolution {
-    /// Fills `col` (`patchSize x outPlane`, row-major) with the patches of channels
-    /// `channel0 ..< channel0 + groupIn` of one image.
-    static func im2col(_ g: ConvolutionGeometry, image: UnsafePointer<Float>, channel0: Int,
-                       col: UnsafeMutablePointer<Float>) {
-        let (kh, kw, s, p) = (g.kernelHeight, g.kernelWidth, g.stride, g.padding)
-        let (h, w, oh, ow) = (g.height, g.width, g.outHeight, g.outWidth)
-        Parallel.forEachChunk(g.patchSize, costPerItem: g.outPlane) { rows in
-            for row in rows {
-                let kx = row % kw
-                let ky = (row / kw) % kh
-                let c = channel0 + row / (kw * kh)
-                let plane = image + c * h * w
-                let out = col + row * oh * ow
-                // Output columns whose input column is inside the image: ox in [x0, x1).
-                let x0 = min(ow, max(0, (p - kx + s - 1) / s))
-                let x1 = max(x0, min(ow, (w + p - kx + s - 1) / s))
-                for oy in 0..<oh {
-                    let iy = oy * s - p + ky
-                    let dst = out + oy * ow
-                    if iy < 0 || iy >= h {
-                        dst.update(repeating: 0, count: ow)
-                        continue
-                    }
-                    let src = plane + iy * w
-                    if x0 > 0 { dst.update(repeating: 0, count: x0) }
-                    if s == 1 {
-                        (dst + x0).update(from: src + (x0 - p + kx), count: x1 - x0)
-                    } else {
-                        var ix = x0 * s - p + kx
-                        for ox in x0..<x1 {
-                            dst[ox] = src[ix]
-                            ix += s
-                        }
-                    }
-                    if x1 < ow { (dst + x1).update(repeating: 0, count: ow - x1) }
-                }
-            }
-        }
-    }
-
     /// Adds the columns of `col` back into the image gradient: the transpose of ``im2col``.
     static func col2im(_ g: ConvolutionGeometry, col: UnsafePointer<Float>, channel0: Int,
                        image: UnsafeMutablePointer<Float>) {
@@ -195,7 +155,8 @@ enum Convolution {
     /// im2col columns and multiplies it at once, single-threaded, straight into the NCHW output:
     /// the column matrix never goes out to memory, which is what limits SiamFC's first layers
     /// (few output channels, huge images).
-    static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                        relu: Bool = false) -> Tensor {
         var result = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth]) { _ in }
         let width = blockWidth(g)
         let blocks = (g.outPlane + width - 1) / width
@@ -235,46 +196,50 @@ enum Convolution {
                             }
                         }
                     }
-                    if let bias { addBias(bias, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane) }
+                    if bias != nil || relu {
+                        addBias(bias, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane, relu: relu)
+                    }
                 }
             }
         }
         return result
     }
 
-    /// Gradients of input, weight and bias for the output gradient `dy`.
+    /// Gradients of input, weight and bias for the output gradient `dy`: per image and group,
+    /// `dW += dY · colᵀ` and `dcol = Wᵀ · dY`, scattered back by ``col2im``.
     static func backward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, dy: Tensor,
                          needInput: Bool, needWeight: Bool, needBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?)
     {
-        var dx = needInput ? Tensor(zeros: input.shape) : nil
-        var dw = needWeight ? Tensor(zeros: weight.shape) : nil
+        var dx = Tensor(zeros: needInput ? input.shape : [0])
+        var dw = Tensor(zeros: needWeight ? weight.shape : [0])
         let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
         input.withUnsafeBufferPointer { x in
             weight.withUnsafeBufferPointer { wt in
                 dy.withUnsafeBufferPointer { gy in
-                    guard let x = x.baseAddress, let wt = wt.baseAddress, let gy = gy.baseAddress else { return }
-                    for n in 0..<g.batch {
-                        let image = x + n * g.inChannels * g.height * g.width
-                        for group in 0..<g.groups {
-                            let gyGroup = gy + (n * g.outChannels + group * g.groupOut) * g.outPlane
-                            if needWeight {
-                                im2col(g, image: image, channel0: group * g.groupIn, col: scratch.pointer)
-                                dw!.withUnsafeMutableBufferPointer { dwp in
-                                    BLAS.sgemm(
-                                        transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
-                                        a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
-                                        beta: 1, c: dwp.baseAddress! + group * g.groupOut * g.patchSize, ldc: g.patchSize)
-                                }
-                            }
-                            if needInput {
-                                BLAS.sgemm(
-                                    transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
-                                    a: wt + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                    b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
-                                dx!.withUnsafeMutableBufferPointer { dxp in
-                                    col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
-                                           image: dxp.baseAddress! + n * g.inChannels * g.height * g.width)
+                    dx.withUnsafeMutableBufferPointer { gx in
+                        dw.withUnsafeMutableBufferPointer { gw in
+                            guard let x = x.baseAddress, let wt = wt.baseAddress, let gy = gy.baseAddress,
+                                  let gx = gx.baseAddress, let gw = gw.baseAddress else { return }
+                            for n in 0..<g.batch {
+                                let imageOffset = n * g.inChannels * g.height * g.width
+                                for group in 0..<g.groups {
+                                    let gyGroup = gy + (n * g.outChannels + group * g.groupOut) * g.outPlane
+                                    if needWeight {
+                                        im2colBlock(g, image: x + imageOffset, phases: nil, channel0: group * g.groupIn,
+                                                    start: 0, count: g.outPlane, col: scratch.pointer)
+                                        BLAS.sgemm(
+                                            transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
+                                            a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
+                                            beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
+                                    }
+                                    if needInput {
+                                        BLAS.sgemm(
+                                            transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
+                                            a: wt + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                            b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
+                                        col2im(g, col: scratch.pointer, channel0: group * g.groupIn, image: gx + imageOffset)
+                                    }
                                 }
                             }
                         }
@@ -283,16 +248,24 @@ enum Convolution {
             }
         }
         let db = needBias ? channelSums(dy, batch: g.batch, channels: g.outChannels, plane: g.outPlane) : nil
-        return (dx, dw, db)
+        return (needInput ? dx : nil, needWeight ? dw : nil, db)
     }
 
-    static func addBias(_ bias: Tensor, to y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, plane: Int) {
+    /// Adds the per-channel bias (if any) and, with `relu`, clamps at zero, in one pass.
+    static func addBias(_ bias: Tensor?, to y: UnsafeMutablePointer<Float>, batch: Int, channels: Int, plane: Int,
+                        relu: Bool = false) {
+        let bias = bias ?? Tensor(zeros: [channels])
         bias.withUnsafeBufferPointer { b in
+            let (values, output) = (UncheckedSendable(b.baseAddress!), UncheckedSendable(y))
             Parallel.forEachChunk(batch * channels, costPerItem: plane) { range in
                 for nc in range {
-                    let value = b[nc % channels]
-                    let row = y + nc * plane
-                    for i in 0..<plane { row[i] += value }
+                    let value = values.value[nc % channels]
+                    let row = output.value + nc * plane
+                    if relu {
+                        for i in 0..<plane { row[i] = max(row[i] + value, 0) }
+                    } else {
+                        for i in 0..<plane { row[i] += value }
+                    }
                 }
             }
         }
@@ -305,7 +278,7 @@ enum Convolution {
                 for c in 0..<channels {
                     var total: Float = 0
                     for n in 0..<batch {
-                        let row = src.baseAddress! + (n * channels + c) * plane
+                        let row = src.baseAddress.unsafelyUnwrapped + (n * channels + c) * plane
                         for i in 0..<plane { total += row[i] }
                     }
                     dst[c] = total
@@ -347,13 +320,14 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable? = nil,
 }
 
 extension Tensor {
-    /// Inference-only convolution on plain tensors (no graph).
+    /// Inference-only convolution on plain tensors (no graph); `relu: true` applies a ReLU
+    /// in the same pass as the bias.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-                       groups: Int = 1) throws -> Tensor {
+                       groups: Int = 1, relu: Bool = false) throws -> Tensor {
         let g = try ConvolutionGeometry(input: shape, weight: weight.shape, stride: stride, padding: padding, groups: groups)
         if let bias, bias.shape != [g.outChannels] {
             throw EngineError("conv2d: bias shape \(bias.shape) does not match \(g.outChannels) output channels")
         }
-        return Convolution.forward(g, input: self, weight: weight, bias: bias)
+        return Convolution.forward(g, input: self, weight: weight, bias: bias, relu: relu)
     }
 }

@@ -22,9 +22,13 @@ public struct PoolingGeometry: Sendable, Equatable {
 
 enum Pooling {
     /// Max pooling; when `argmax` is given, records the flat input index of each maximum
-    /// (within its plane) for the backward pass.
-    static func maxForward(_ g: PoolingGeometry, _ input: Tensor, argmax: UnsafeMutablePointer<Int32>?) -> Tensor {
+    /// (within its plane) for the backward pass. NaN propagates, as in PyTorch. With `relu`,
+    /// outputs are clamped at zero: `relu(maxpool(x)) = maxpool(relu(x))`, on 4x fewer values.
+    static func maxForward(_ g: PoolingGeometry, _ input: Tensor, argmax: UnsafeMutablePointer<Int32>?,
+                           relu: Bool = false) -> Tensor {
+        if argmax == nil && g.padding == 0 { return maxForwardInference(g, input, relu: relu) }
         let (h, w, oh, ow, k, s, p) = (g.height, g.width, g.outHeight, g.outWidth, g.kernel, g.stride, g.padding)
+        let floor: Float = relu ? 0 : -.infinity
         return input.withUnsafeBufferPointer { src in
             Tensor(uninitializedShape: g.outShape) { dst in
                 let x = UncheckedSendable(src.baseAddress!), y = UncheckedSendable(dst.baseAddress!)
@@ -41,14 +45,54 @@ enum Pooling {
                                 var bestIndex = y0 * w + x0
                                 for iy in y0..<y1 {
                                     let row = xin + iy * w
-                                    for ix in x0..<x1 where row[ix] > best || row[ix].isNaN {
+                                    for ix in x0..<x1 where row[ix] > best || (row[ix].isNaN && !best.isNaN) {
                                         best = row[ix]
                                         bestIndex = iy * w + ix
-                                        if best.isNaN { break }
                                     }
                                 }
-                                yout[oy * ow + ox] = best
+                                yout[oy * ow + ox] = best.isNaN ? best : max(best, floor)
                                 arg.value?[plane * oh * ow + oy * ow + ox] = Int32(bestIndex)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inference without padding: the maximum over the window's rows first (contiguous, so the
+    /// compiler vectorises it), then over its columns.
+    static func maxForwardInference(_ g: PoolingGeometry, _ input: Tensor, relu: Bool) -> Tensor {
+        let (h, w, oh, ow, k, s) = (g.height, g.width, g.outHeight, g.outWidth, g.kernel, g.stride)
+        let floor: Float = relu ? 0 : -.infinity
+        return input.withUnsafeBufferPointer { src in
+            Tensor(uninitializedShape: g.outShape) { dst in
+                let x = UncheckedSendable(src.baseAddress!), y = UncheckedSendable(dst.baseAddress!)
+                Parallel.forEachChunk(g.batch * g.channels, costPerItem: oh * w * k) { planes in
+                    let rowMax = UnsafeMutablePointer<Float>.allocate(capacity: max(w, 1))
+                    defer { rowMax.deallocate() }
+                    for plane in planes {
+                        let xin = x.value + plane * h * w
+                        let yout = y.value + plane * oh * ow
+                        for oy in 0..<oh {
+                            let first = xin + oy * s * w
+                            rowMax.update(from: first, count: w)
+                            for i in 1..<k {
+                                let row = first + i * w
+                                for ix in 0..<w {
+                                    let v = row[ix], m = rowMax[ix]
+                                    rowMax[ix] = (v > m || v != v) ? v : m
+                                }
+                            }
+                            let out = yout + oy * ow
+                            for ox in 0..<ow {
+                                let window = rowMax + ox * s
+                                var best = floor
+                                for j in 0..<k {
+                                    let v = window[j]
+                                    best = (v > best || v != v) ? v : best
+                                }
+                                out[ox] = best
                             }
                         }
                     }
@@ -144,9 +188,11 @@ public func avgPool2d(_ x: Variable, kernel: Int, stride: Int? = nil, padding: I
 }
 
 extension Tensor {
-    public func maxPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
+    /// Max pooling for inference; `relu: true` also clamps the result at zero, which equals
+    /// pooling after a ReLU at a quarter of the cost.
+    public func maxPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0, relu: Bool = false) throws -> Tensor {
         let g = try PoolingGeometry(input: shape, kernel: kernel, stride: stride ?? kernel, padding: padding, op: "maxPool2d")
-        return Pooling.maxForward(g, self, argmax: nil)
+        return Pooling.maxForward(g, self, argmax: nil, relu: relu)
     }
 
     public func avgPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
