@@ -62,7 +62,7 @@ let package = Package(
         // Helpers shared by the test targets (locating ../shared, temporary folders).
         .target(name: "SiamFCTestSupport", path: "Tests/SiamFCTestSupport"),
         .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO", "SiamFCTestSupport"]),
     ]
 )

@@ -2,14 +2,15 @@
 ///
 /// Synthetic data must be bit-identical for a given seed on every run and platform, which the
 /// system generator does not promise; SplitMix64's output is fixed by its three constants.
-struct SplitMix64: Sendable {
+/// Usable wherever Swift takes a `RandomNumberGenerator` (shuffles, weight initialisation).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
