@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "SiamFCImageIO", targets: ["SiamFCImageIO"]),
         .library(name: "SiamFCEngine", targets: ["SiamFCEngine"]),
+        .library(name: "SiamFCMNIST", targets: ["SiamFCMNIST"]),
         .executable(name: "siamfc", targets: ["siamfc"]),
         .executable(name: "siamfc-benchmarks", targets: ["SiamFCBenchmarks"]),
     ],
@@ -40,12 +41,15 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
+        .target(name: "SiamFCMNIST", dependencies: ["SiamFCEngine", "SiamFCImageIO", "CZlib"]),
 
         // Command line.
         .executableTarget(
             name: "siamfc",
             dependencies: [
                 "SiamFCImageIO",
+                "SiamFCEngine",
+                "SiamFCMNIST",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -63,6 +67,7 @@ let package = Package(
         .target(name: "SiamFCTestSupport", path: "Tests/SiamFCTestSupport"),
         .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO", "SiamFCMNIST", "SiamFCTestSupport"]),
     ]
 )

@@ -48,7 +48,7 @@ public enum FileSystem {
     }
 
     /// Creates a directory and its missing parents.
-    static func createDirectories(_ path: String) throws {
+    public static func createDirectories(_ path: String) throws {
         if isDirectory(path) { return }
         let parent = PathName.parent(path)
         if parent != path && !parent.isEmpty && parent != "." && parent != "/" && !exists(parent) {

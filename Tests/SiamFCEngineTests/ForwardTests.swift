@@ -96,6 +96,30 @@ import Testing
         #expect(throws: EngineError.self) { try Tensor.crossCorrelation(search: x, exemplar: Tensor(zeros: [2, 5, 4, 3])) }
     }
 
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func parallelSgemmMatchesOneCall(transposeA: Bool, transposeB: Bool) throws {
+        var g = SeededGenerator(seed: 29)
+        for (m, n, k) in [(300, 7, 50), (5, 400, 33), (64, 64, 64)] {
+            let a = randomTensor(transposeA ? [k, m] : [m, k], &g), b = randomTensor(transposeB ? [n, k] : [k, n], &g)
+            var one = randomTensor([m, n], &g)
+            var split = one
+            let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    one.withUnsafeMutableBufferPointer { cp in
+                        BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                   a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb, beta: 2, c: cp.baseAddress!, ldc: n)
+                    }
+                    split.withUnsafeMutableBufferPointer { cp in
+                        BLAS.parallelSgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5,
+                                           a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb, beta: 2, c: cp.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            #expect(one.maxAbsDifference(split) < 1e-4, "\(m)x\(n)x\(k)")
+        }
+    }
+
     @Test func linearMatchesDirectLoops() throws {
         var g = SeededGenerator(seed: 24)
         let x = randomTensor([3, 5], &g), w = randomTensor([4, 5], &g), b = randomTensor([4], &g)

@@ -166,3 +166,38 @@ extension Variable {
         try checkGradients([x]) { v in try resize(v[0], height: 3, width: 4, interpolation: interpolation) }
     }
 }
+
+@Suite struct DistanceGradientTests {
+    @Test(arguments: Distance.allCases)
+    func distances(_ metric: Distance) throws {
+        var g = SeededGenerator(seed: 51)
+        let a = randomTensor([5, 4], &g), b = randomTensor([5, 4], &g)
+        // Manhattan has kinks where coordinates coincide; random values keep away from them.
+        try checkGradients([a, b], epsilon: 1e-3, tolerance: 5e-3) { v in try pairwiseDistance(v[0], v[1], metric) }
+    }
+
+    @Test func distanceBasedLosses() throws {
+        var g = SeededGenerator(seed: 52)
+        let d = randomTensor([6], &g, range: 0.1...2), e = randomTensor([6], &g, range: 0.1...2)
+        let labels = Tensor(vector: [1, 0, 1, 0, 0, 1])
+        try checkGradients([d]) { v in try contrastiveLoss(distances: v[0], similar: labels, margin: 1.5) }
+        try checkGradients([d, e], epsilon: 1e-3) { v in
+            try tripletMarginLoss(positiveDistances: v[0], negativeDistances: v[1], margin: 0.5)
+        }
+    }
+
+    @Test func distanceValues() throws {
+        let a = try Tensor(shape: [2, 2], values: [3, 4, 1, 0]), b = try Tensor(shape: [2, 2], values: [0, 0, 0, 2])
+        #expect(try pairwiseDistance(Variable(a), Variable(b), .euclidean).value.scalars == [5, Float(5).squareRoot()])
+        #expect(try pairwiseDistance(Variable(a), Variable(b), .manhattan).value.scalars == [7, 3])
+        let cosine = try pairwiseDistance(Variable(a), Variable(b), .cosine).value.scalars
+        #expect(cosine[0] == 1 && abs(cosine[1] - 1) < 1e-6)  // zero vector, then orthogonal
+        let c = try Tensor(shape: [1, 2], values: [1, 1]), d = try Tensor(shape: [1, 2], values: [2, 2])
+        #expect(abs(try pairwiseDistance(Variable(c), Variable(d), .cosine).value.item) < 1e-6)
+        // The embedding form and the distance form of the contrastive loss agree.
+        let y = Tensor(vector: [1, 0])
+        let direct = try contrastiveLoss(Variable(a), Variable(b), similar: y, margin: 3)
+        let viaDistance = try contrastiveLoss(distances: try pairwiseDistance(Variable(a), Variable(b)), similar: y, margin: 3)
+        #expect(abs(direct.value.item - viaDistance.value.item) < 1e-6)
+    }
+}

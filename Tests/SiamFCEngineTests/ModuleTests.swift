@@ -55,3 +55,41 @@ import Testing
         #expect(bn.runningMean.value == before)  // evaluation mode leaves statistics alone
     }
 }
+
+@Suite struct NoGradientTests {
+    @Test func withoutGradientsRecordsNothing() throws {
+        var g = SeededGenerator(seed: 44)
+        let conv = Conv2d(2, 3, kernel: 3, using: &g)
+        let x = Variable(randomTensor([2, 2, 5, 5], &g))
+        let recorded = try conv(x)
+        #expect(recorded.requiresGrad)
+        let plain = try Variable.withoutGradients { try maxPool2d(try conv(x), kernel: 2) }
+        #expect(!plain.requiresGrad)
+        #expect(plain.value == (try maxPool2d(try conv(x), kernel: 2)).value)
+        // Outside the scope recording is back.
+        #expect(try conv(x).requiresGrad)
+    }
+}
+
+@Suite struct BufferPoolTests {
+    @Test func sizeClassesCoverRequestsWithLittleWaste() {
+        for bytes in [1, 100, 65_536, 65_537, 100_000, 1 << 20, (1 << 20) + 1, 18_874_368, 123_456_789] {
+            let size = BufferPool.sizeClass(bytes)
+            #expect(size >= bytes)
+            #expect(Double(size) <= Double(bytes) * 1.126 + 1, "\(bytes) → \(size)")
+        }
+    }
+
+    @Test func freedBuffersAreReusedAndTheCapacityHolds() {
+        let pool = BufferPool(capacityBytes: 1 << 20)
+        let a = pool.allocate(bytes: 300_000)
+        pool.release(a, bytes: 300_000)
+        let b = pool.allocate(bytes: 299_000)  // same size class
+        #expect(a == b)
+        let big = pool.allocate(bytes: 4 << 20)
+        pool.release(big, bytes: 4 << 20)  // over capacity: freed, not kept
+        let again = pool.allocate(bytes: 4 << 20)
+        pool.release(again, bytes: 4 << 20)
+        pool.release(b, bytes: 299_000)
+    }
+}

@@ -25,7 +25,7 @@ public final class Variable: @unchecked Sendable {
 
     init(_ value: Tensor, inputs: [Variable], backward: @escaping (Tensor, [Variable]) -> Void) {
         self.value = value
-        let needs = inputs.contains { $0.requiresGrad }
+        let needs = !Variable.gradientsDisabled && inputs.contains { $0.requiresGrad }
         self.requiresGrad = needs
         self.inputs = needs ? inputs : []
         self.backwardRule = needs ? backward : nil
@@ -71,6 +71,16 @@ public final class Variable: @unchecked Sendable {
             // Intermediate gradients are not needed once passed on; leaves keep theirs.
             if !node.inputs.isEmpty { node.grad = nil }
         }
+    }
+
+    /// True inside ``withoutGradients(_:)``. Task-local rather than global, so that one model
+    /// evaluating does not switch off recording for another that trains.
+    @TaskLocal static var gradientsDisabled = false
+
+    /// Runs `body` without recording a graph, as for inference: operations keep no inputs alive
+    /// and allocate nothing for a backward pass.
+    public static func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
+        try $gradientsDisabled.withValue(true) { try body() }
     }
 
     /// Clears the gradient (optimizers call this between steps).

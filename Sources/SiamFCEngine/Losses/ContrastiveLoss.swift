@@ -41,3 +41,35 @@ public func contrastiveLoss(_ a: Variable, _ b: Variable, similar labels: Tensor
         if inputs[1].requiresGrad { inputs[1].accumulate(g.map { -$0 }) }
     }
 }
+
+/// The contrastive loss on precomputed distances `d` (`[N]`, any ``Distance``):
+/// `L = 1/(2N) Σ y·d² + (1 − y)·max(margin − d, 0)²`.
+public func contrastiveLoss(distances d: Variable, similar labels: Tensor, margin: Float = 1) throws -> Variable {
+    guard d.shape.count == 1, labels.shape == d.shape else {
+        throw EngineError("contrastiveLoss: distances \(d.shape) and labels \(labels.shape) must both be [N]")
+    }
+    let n = d.shape[0]
+    var total: Double = 0
+    d.value.withUnsafeBufferPointer { dist in
+        labels.withUnsafeBufferPointer { y in
+            for i in 0..<n {
+                let hinge = max(margin - dist[i], 0)
+                total += Double(y[i] * dist[i] * dist[i] + (1 - y[i]) * hinge * hinge)
+            }
+        }
+    }
+    let scale = 1 / Float(2 * max(n, 1))
+    return Variable(Tensor(Float(total) * scale), inputs: [d]) { dy, inputs in
+        let g = inputs[0].value.withUnsafeBufferPointer { dist in
+            labels.withUnsafeBufferPointer { y in
+                Tensor(uninitializedShape: [n]) { out in
+                    for i in 0..<n {
+                        let hinge = max(margin - dist[i], 0)
+                        out[i] = dy.item * scale * 2 * (y[i] * dist[i] - (1 - y[i]) * hinge)
+                    }
+                }
+            }
+        }
+        inputs[0].accumulate(g)
+    }
+}

@@ -51,3 +51,21 @@ func rowNorms(_ t: Tensor, _ n: Int, _ dim: Int) -> [Float] {
         }
     }
 }
+
+/// The triplet margin loss on precomputed distances (`[N]` each, any ``Distance``):
+/// `mean(max(d(a, p) − d(a, n) + margin, 0))`.
+public func tripletMarginLoss(positiveDistances dp: Variable, negativeDistances dn: Variable, margin: Float = 1) throws -> Variable {
+    guard dp.shape.count == 1, dp.shape == dn.shape else {
+        throw EngineError("tripletMarginLoss: distances \(dp.shape) and \(dn.shape) must both be [N]")
+    }
+    let n = dp.shape[0]
+    let active = zip(dp.value.scalars, dn.value.scalars).map { $0 - $1 + margin > 0 }
+    var total: Float = 0
+    for (i, (p, q)) in zip(dp.value.scalars, dn.value.scalars).enumerated() where active[i] { total += p - q + margin }
+    let scale = 1 / Float(max(n, 1))
+    return Variable(Tensor(total * scale), inputs: [dp, dn]) { dy, inputs in
+        let g = active.map { $0 ? dy.item * scale : 0 }
+        inputs[0].accumulate(Tensor(vector: g))
+        inputs[1].accumulate(Tensor(vector: g.map { -$0 }))
+    }
+}

@@ -6,9 +6,15 @@ import COpenBLAS
 
 /// Single-precision matrix products on the platform BLAS: OpenBLAS on Linux, Accelerate on
 /// macOS. Matrices are row-major.
+///
+/// BLAS itself always runs on one thread. The engine spreads work over the cores itself, in
+/// chunks fixed by the core count, so results are bit-for-bit repeatable even when several
+/// models run at once in one process (OpenBLAS's own thread count is process-wide state that
+/// concurrent callers would change under each other).
 public enum BLAS {
     /// `C = alpha * op(A) * op(B) + beta * C` with `op(A)` of size `m x k` and `op(B)` of size
-    /// `k x n`. Leading dimensions are those of the stored (untransposed) row-major matrices.
+    /// `k x n`, on the calling thread. Leading dimensions are those of the stored (untransposed)
+    /// row-major matrices.
     @inlinable
     public static func sgemm(
         transposeA: Bool = false, transposeB: Bool = false,
@@ -19,6 +25,7 @@ public enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
+        _ = configured
         if k == 0 {
             // BLAS leaves C untouched for k = 0 only when beta = 1; make the result exact.
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
@@ -29,39 +36,41 @@ public enum BLAS {
             blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb), beta, c, blasInt(ldc))
     }
 
+    /// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` split over the
+    /// cores: the larger of C's two dimensions is cut into one block per core.
+    public static func parallelSgemm(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let splitRows = m >= n
+        Parallel.forEachChunk(splitRows ? m : n, costPerItem: 2 * k * (splitRows ? n : m)) { range in
+            if splitRows {
+                sgemm(transposeA: transposeA, transposeB: transposeB, m: range.count, n: n, k: k, alpha: alpha,
+                      a: transposeA ? a + range.lowerBound : a + range.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+                      beta: beta, c: c + range.lowerBound * ldc, ldc: ldc)
+            } else {
+                sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: range.count, k: k, alpha: alpha,
+                      a: a, lda: lda, b: transposeB ? b + range.lowerBound * ldb : b + range.lowerBound, ldb: ldb,
+                      beta: beta, c: c + range.lowerBound, ldc: ldc)
+            }
+        }
+    }
+
+    /// Pins OpenBLAS to one thread, once, before its first use.
+    @usableFromInline static let configured: Bool = {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(1)
+        #endif
+        return true
+    }()
+
     #if canImport(Accelerate)
     @usableFromInline static func blasInt(_ v: Int) -> Int32 { Int32(v) }
     #else
     @usableFromInline static func blasInt(_ v: Int) -> blasint { blasint(v) }
     #endif
-
-    /// Runs `body` with BLAS limited to one thread, for code that already spreads independent
-    /// products over the cores; nested calls keep the outer setting.
-    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
-        #if canImport(Accelerate)
-        return try body()
-        #else
-        let previous = openblas_get_num_threads()
-        if previous == 1 { return try body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
-        return try body()
-        #endif
-    }
-
-    /// Threads BLAS uses for one product (OpenBLAS; Accelerate decides for itself).
-    public static var threadCount: Int {
-        get {
-            #if canImport(Accelerate)
-            return 0
-            #else
-            return Int(openblas_get_num_threads())
-            #endif
-        }
-        set {
-            #if !canImport(Accelerate)
-            openblas_set_num_threads(Int32(max(1, newValue)))
-            #endif
-        }
-    }
 }

@@ -40,31 +40,28 @@ public struct ConvolutionGeometry: Sendable, Equatable {
 /// Convolution through im2col and sgemm. Forward and both backward products are GEMMs on the
 /// same column matrix.
 enum Convolution {
-    /// Adds the columns of `col` back into the image gradient: the transpose of ``im2col``.
+    /// Adds the columns of `col` back into the image gradient: the transpose of im2col.
     static func col2im(_ g: ConvolutionGeometry, col: UnsafePointer<Float>, channel0: Int,
                        image: UnsafeMutablePointer<Float>) {
         let (kh, kw, s, p) = (g.kernelHeight, g.kernelWidth, g.stride, g.padding)
         let (h, w, oh, ow) = (g.height, g.width, g.outHeight, g.outWidth)
-        // Parallel over channels: rows of different channels write disjoint planes.
-        Parallel.forEachChunk(g.groupIn, costPerItem: kh * kw * g.outPlane) { channels in
-            for cl in channels {
-                let plane = image + (channel0 + cl) * h * w
-                for ky in 0..<kh {
-                    for kx in 0..<kw {
-                        let row = (cl * kh + ky) * kw + kx
-                        let src = col + row * oh * ow
-                        let x0 = min(ow, max(0, (p - kx + s - 1) / s))
-                        let x1 = max(x0, min(ow, (w + p - kx + s - 1) / s))
-                        for oy in 0..<oh {
-                            let iy = oy * s - p + ky
-                            if iy < 0 || iy >= h { continue }
-                            let dst = plane + iy * w
-                            let line = src + oy * ow
-                            var ix = x0 * s - p + kx
-                            for ox in x0..<x1 {
-                                dst[ix] += line[ox]
-                                ix += s
-                            }
+        for cl in 0..<g.groupIn {
+            let plane = image + (channel0 + cl) * h * w
+            for ky in 0..<kh {
+                for kx in 0..<kw {
+                    let row = (cl * kh + ky) * kw + kx
+                    let src = col + row * oh * ow
+                    let x0 = min(ow, max(0, (p - kx + s - 1) / s))
+                    let x1 = max(x0, min(ow, (w + p - kx + s - 1) / s))
+                    for oy in 0..<oh {
+                        let iy = oy * s - p + ky
+                        if iy < 0 || iy >= h { continue }
+                        let dst = plane + iy * w
+                        let line = src + oy * ow
+                        var ix = x0 * s - p + kx
+                        for ox in x0..<x1 {
+                            dst[ix] += line[ox]
+                            ix += s
                         }
                     }
                 }
@@ -168,7 +165,7 @@ enum Convolution {
                     let (xs, ws, ys) = (UncheckedSendable(xb), UncheckedSendable(wb), UncheckedSendable(yb))
                     let phases = g.stride > 1 && !g.isPointwise ? splitPhases(g, input: xb) : nil
                     let phaseImage = g.height * g.stride * ((g.width + g.stride - 1) / g.stride) * g.inChannels
-                    BLAS.singleThreaded {
+                    do {
                         Parallel.forEachChunk(tasks, costPerItem: width * g.patchSize * g.groupOut) { range in
                             let scratch = g.isPointwise ? nil : ScratchBuffer(count: g.patchSize * width)
                             for task in range {
@@ -206,39 +203,53 @@ enum Convolution {
     }
 
     /// Gradients of input, weight and bias for the output gradient `dy`: per image and group,
-    /// `dW += dY · colᵀ` and `dcol = Wᵀ · dY`, scattered back by ``col2im``.
+    /// `dW += dY · colᵀ` and `dcol = Wᵀ · dY`, scattered back by ``col2im``. Images are spread over
+    /// the cores, each chunk with its own weight-gradient accumulator; the accumulators are summed
+    /// in chunk order, so the result does not depend on thread timing.
     static func backward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, dy: Tensor,
                          needInput: Bool, needWeight: Bool, needBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?)
     {
         var dx = Tensor(zeros: needInput ? input.shape : [0])
-        var dw = Tensor(zeros: needWeight ? weight.shape : [0])
-        let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
+        let cost = 2 * g.groupOut * g.patchSize * g.outPlane * g.groups
+        let chunks = max(1, Parallel.chunkCount(g.batch, costPerItem: cost))
+        let partial = ScratchBuffer(count: needWeight ? chunks * weight.count : 1)
+        if needWeight { partial.pointer.initialize(repeating: 0, count: chunks * weight.count) }
+        let weightCount = weight.count
         input.withUnsafeBufferPointer { x in
             weight.withUnsafeBufferPointer { wt in
                 dy.withUnsafeBufferPointer { gy in
                     dx.withUnsafeMutableBufferPointer { gx in
-                        dw.withUnsafeMutableBufferPointer { gw in
-                            guard let x = x.baseAddress, let wt = wt.baseAddress, let gy = gy.baseAddress,
-                                  let gx = gx.baseAddress, let gw = gw.baseAddress else { return }
-                            for n in 0..<g.batch {
-                                let imageOffset = n * g.inChannels * g.height * g.width
-                                for group in 0..<g.groups {
-                                    let gyGroup = gy + (n * g.outChannels + group * g.groupOut) * g.outPlane
-                                    if needWeight {
-                                        im2colBlock(g, image: x + imageOffset, phases: nil, channel0: group * g.groupIn,
-                                                    start: 0, count: g.outPlane, col: scratch.pointer)
-                                        BLAS.sgemm(
-                                            transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
-                                            a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
-                                            beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
-                                    }
-                                    if needInput {
-                                        BLAS.sgemm(
-                                            transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
-                                            a: wt + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                            b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
-                                        col2im(g, col: scratch.pointer, channel0: group * g.groupIn, image: gx + imageOffset)
+                        guard let xb = x.baseAddress, let wb = wt.baseAddress, let gyb = gy.baseAddress,
+                              let gxb = gx.baseAddress else { return }
+                        let (xs, ws, gys, gxs) = (UncheckedSendable(xb), UncheckedSendable(wb), UncheckedSendable(gyb),
+                                                  UncheckedSendable(gxb))
+                        let partials = UncheckedSendable(partial.pointer)
+                        do {
+                            Parallel.forEachChunkWithIndex(g.batch, costPerItem: cost) { chunk, images in
+                                let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
+                                let gw = partials.value + chunk * weightCount
+                                for n in images {
+                                    let imageOffset = n * g.inChannels * g.height * g.width
+                                    for group in 0..<g.groups {
+                                        let gyGroup = gys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane
+                                        if needWeight {
+                                            im2colBlock(g, image: xs.value + imageOffset, phases: nil,
+                                                        channel0: group * g.groupIn, start: 0, count: g.outPlane,
+                                                        col: scratch.pointer)
+                                            BLAS.sgemm(
+                                                transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
+                                                a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
+                                                beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
+                                        }
+                                        if needInput {
+                                            BLAS.sgemm(
+                                                transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
+                                                a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                                b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
+                                            col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
+                                                   image: gxs.value + imageOffset)
+                                        }
                                     }
                                 }
                             }
@@ -247,8 +258,18 @@ enum Convolution {
                 }
             }
         }
+        var dw: Tensor?
+        if needWeight {
+            dw = Tensor(uninitializedShape: weight.shape) { out in
+                for i in 0..<weightCount {
+                    var total: Float = 0
+                    for c in 0..<chunks { total += partial.pointer[c * weightCount + i] }
+                    out[i] = total
+                }
+            }
+        }
         let db = needBias ? channelSums(dy, batch: g.batch, channels: g.outChannels, plane: g.outPlane) : nil
-        return (needInput ? dx : nil, needWeight ? dw : nil, db)
+        return (needInput ? dx : nil, dw, db)
     }
 
     /// Adds the per-channel bias (if any) and, with `relu`, clamps at zero, in one pass.
@@ -275,27 +296,31 @@ enum Convolution {
     static func channelSums(_ t: Tensor, batch: Int, channels: Int, plane: Int) -> Tensor {
         t.withUnsafeBufferPointer { src in
             Tensor(uninitializedShape: [channels]) { dst in
-                for c in 0..<channels {
-                    var total: Float = 0
-                    for n in 0..<batch {
-                        let row = src.baseAddress.unsafelyUnwrapped + (n * channels + c) * plane
-                        for i in 0..<plane { total += row[i] }
+                guard let base = src.baseAddress, let out = dst.baseAddress else { return }
+                Parallel.forEachChunk(channels, costPerItem: batch * plane) { range in
+                    for c in range {
+                        var total: Float = 0
+                        for n in 0..<batch {
+                            let row = base + (n * channels + c) * plane
+                            for i in 0..<plane { total += row[i] }
+                        }
+                        out[c] = total
                     }
-                    dst[c] = total
                 }
             }
         }
     }
 }
 
-/// A reusable aligned scratch allocation; released when the last reference goes.
+/// An aligned scratch allocation from ``BufferPool``; returned when the last reference goes.
 final class ScratchBuffer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
+    private let bytes: Int
     init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
-        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        bytes = max(count, 1) * MemoryLayout<Float>.stride
+        pointer = BufferPool.shared.allocate(bytes: bytes).bindMemory(to: Float.self, capacity: max(count, 1))
     }
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit { BufferPool.shared.release(UnsafeMutableRawPointer(pointer), bytes: bytes) }
 }
 
 /// `conv2d(x, weight, bias)`: NCHW input, `[out, in/groups, kh, kw]` weight, optional `[out]`

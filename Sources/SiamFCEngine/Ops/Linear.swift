@@ -11,7 +11,7 @@ public func linear(_ x: Variable, weight: Variable, bias: Variable? = nil) throw
     x.value.withUnsafeBufferPointer { xp in
         weight.value.withUnsafeBufferPointer { wp in
             y.withUnsafeMutableBufferPointer { yp in
-                BLAS.sgemm(transposeB: true, m: n, n: outFeatures, k: inFeatures,
+                BLAS.parallelSgemm(transposeB: true, m: n, n: outFeatures, k: inFeatures,
                            a: xp.baseAddress!, lda: inFeatures, b: wp.baseAddress!, ldb: inFeatures,
                            c: yp.baseAddress!, ldc: outFeatures)
                 if let bias {
@@ -28,7 +28,7 @@ public func linear(_ x: Variable, weight: Variable, bias: Variable? = nil) throw
                 var dx = Tensor(zeros: x.shape)
                 w.value.withUnsafeBufferPointer { wp in
                     dx.withUnsafeMutableBufferPointer { gx in
-                        BLAS.sgemm(m: n, n: inFeatures, k: outFeatures, a: gy.baseAddress!, lda: outFeatures,
+                        BLAS.parallelSgemm(m: n, n: inFeatures, k: outFeatures, a: gy.baseAddress!, lda: outFeatures,
                                    b: wp.baseAddress!, ldb: inFeatures, c: gx.baseAddress!, ldc: inFeatures)
                     }
                 }
@@ -38,7 +38,7 @@ public func linear(_ x: Variable, weight: Variable, bias: Variable? = nil) throw
                 var dw = Tensor(zeros: w.shape)
                 x.value.withUnsafeBufferPointer { xp in
                     dw.withUnsafeMutableBufferPointer { gw in
-                        BLAS.sgemm(transposeA: true, m: outFeatures, n: inFeatures, k: n,
+                        BLAS.parallelSgemm(transposeA: true, m: outFeatures, n: inFeatures, k: n,
                                    a: gy.baseAddress!, lda: outFeatures, b: xp.baseAddress!, ldb: inFeatures,
                                    c: gw.baseAddress!, ldc: inFeatures)
                     }

@@ -26,7 +26,10 @@ enum Pooling {
     /// outputs are clamped at zero: `relu(maxpool(x)) = maxpool(relu(x))`, on 4x fewer values.
     static func maxForward(_ g: PoolingGeometry, _ input: Tensor, argmax: UnsafeMutablePointer<Int32>?,
                            relu: Bool = false) -> Tensor {
-        if argmax == nil && g.padding == 0 { return maxForwardInference(g, input, relu: relu) }
+        if g.padding == 0 {
+            if let argmax { return maxForwardRecording(g, input, argmax: argmax, relu: relu) }
+            return maxForwardInference(g, input, relu: relu)
+        }
         let (h, w, oh, ow, k, s, p) = (g.height, g.width, g.outHeight, g.outWidth, g.kernel, g.stride, g.padding)
         let floor: Float = relu ? 0 : -.infinity
         return input.withUnsafeBufferPointer { src in
@@ -52,6 +55,42 @@ enum Pooling {
                                 }
                                 yout[oy * ow + ox] = best.isNaN ? best : max(best, floor)
                                 arg.value?[plane * oh * ow + oy * ow + ox] = Int32(bestIndex)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Training without padding: every window lies inside the image, so the loop needs no
+    /// clamping; the index of each maximum is kept for the backward pass.
+    static func maxForwardRecording(_ g: PoolingGeometry, _ input: Tensor, argmax: UnsafeMutablePointer<Int32>,
+                                    relu: Bool) -> Tensor {
+        let (h, w, oh, ow, k, s) = (g.height, g.width, g.outHeight, g.outWidth, g.kernel, g.stride)
+        let floor: Float = relu ? 0 : -.infinity
+        return input.withUnsafeBufferPointer { src in
+            Tensor(uninitializedShape: g.outShape) { dst in
+                let x = UncheckedSendable(src.baseAddress!), y = UncheckedSendable(dst.baseAddress!)
+                let arg = UncheckedSendable(argmax)
+                Parallel.forEachChunk(g.batch * g.channels, costPerItem: oh * ow * k * k) { planes in
+                    for plane in planes {
+                        let xin = x.value + plane * h * w
+                        let yout = y.value + plane * oh * ow
+                        let indices = arg.value + plane * oh * ow
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                let corner = oy * s * w + ox * s
+                                var best = xin[corner], bestIndex = corner
+                                for i in 0..<k {
+                                    let row = corner + i * w
+                                    for j in 0..<k {
+                                        let v = xin[row + j]
+                                        if v > best || v != v { best = v; bestIndex = row + j }
+                                    }
+                                }
+                                yout[oy * ow + ox] = best.isNaN ? best : max(best, floor)
+                                indices[oy * ow + ox] = Int32(bestIndex)
                             }
                         }
                     }
@@ -161,7 +200,7 @@ enum Pooling {
 /// Max pooling with a `kernel x kernel` window (AlexNet: 3, stride 2).
 public func maxPool2d(_ x: Variable, kernel: Int, stride: Int? = nil, padding: Int = 0) throws -> Variable {
     let g = try PoolingGeometry(input: x.shape, kernel: kernel, stride: stride ?? kernel, padding: padding, op: "maxPool2d")
-    guard x.requiresGrad else { return Variable(Pooling.maxForward(g, x.value, argmax: nil)) }
+    guard x.requiresGrad, !Variable.gradientsDisabled else { return Variable(Pooling.maxForward(g, x.value, argmax: nil)) }
     let outCount = g.outShape.reduce(1, *)
     let indices = IndexBuffer(count: outCount)
     let y = Pooling.maxForward(g, x.value, argmax: indices.pointer)

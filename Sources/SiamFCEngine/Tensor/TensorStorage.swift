@@ -1,4 +1,4 @@
-/// A 64-byte aligned Float32 buffer: aligned for SIMD loads and cache lines, owned by one
+/// A 64-byte aligned Float32 buffer, drawn from ``BufferPool``: aligned for SIMD loads and cache lines, owned by one
 /// ``Tensor`` at a time unless shared copy-on-write.
 final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
@@ -6,7 +6,7 @@ final class TensorStorage: @unchecked Sendable {
 
     init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let raw = BufferPool.shared.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -22,6 +22,6 @@ final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        BufferPool.shared.release(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * MemoryLayout<Float>.stride)
     }
 }
