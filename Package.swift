@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "SiamFCImageIO", targets: ["SiamFCImageIO"]),
         .library(name: "SiamFCEngine", targets: ["SiamFCEngine"]),
         .library(name: "SiamFCMNIST", targets: ["SiamFCMNIST"]),
+        .library(name: "SiamFCTracker", targets: ["SiamFCTracker"]),
+        .library(name: "SiamFCEvaluation", targets: ["SiamFCEvaluation"]),
         .executable(name: "siamfc", targets: ["siamfc"]),
         .executable(name: "siamfc-benchmarks", targets: ["SiamFCBenchmarks"]),
     ],
@@ -42,6 +44,8 @@ let package = Package(
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "SiamFCMNIST", dependencies: ["SiamFCEngine", "SiamFCImageIO", "CZlib"]),
+        .target(name: "SiamFCTracker", dependencies: ["SiamFCEngine", "SiamFCImageIO"]),
+        .target(name: "SiamFCEvaluation", dependencies: ["SiamFCImageIO"]),
 
         // Command line.
         .executableTarget(
@@ -50,6 +54,8 @@ let package = Package(
                 "SiamFCImageIO",
                 "SiamFCEngine",
                 "SiamFCMNIST",
+                "SiamFCTracker",
+                "SiamFCEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -68,6 +74,10 @@ let package = Package(
         .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCCLITests", dependencies: ["siamfc", "SiamFCImageIO", "SiamFCMNIST", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCTrackerTests", dependencies: ["SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCEvaluationTests", dependencies: ["SiamFCEvaluation", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(
+            name: "SiamFCCLITests",
+            dependencies: ["siamfc", "SiamFCImageIO", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTestSupport"]),
     ]
 )

@@ -34,7 +34,8 @@ public struct BoundingBox: Sendable, Equatable, Hashable, CustomStringConvertibl
         [x, y, width, height].map(Self.format).joined(separator: ",")
     }
 
-    static func format(_ v: Double) -> String {
+    /// A coordinate as files hold it: up to 3 decimals, no trailing zeros.
+    public static func format(_ v: Double) -> String {
         let rounded = (v * 1000).rounded() / 1000
         if rounded == rounded.rounded() && abs(rounded) < 1e15 { return String(Int(rounded)) }
         var s = String(rounded)

@@ -99,6 +99,10 @@ public final class MNISTTrainer {
                     return .interrupted
                 }
                 let range = (state.step * batch)..<((state.step + 1) * batch)
+                let rate = configuration.learningRate(step: state.epoch * stepsPerEpoch + state.step,
+                                                      totalSteps: configuration.epochs * stepsPerEpoch)
+                adam?.learningRate = rate
+                sgd?.learningRate = rate
                 let loss = try step(pairs: pairs, triplets: triplets, range: range)
                 state.losses.append(loss)
                 state.step += 1
@@ -110,13 +114,13 @@ public final class MNISTTrainer {
                 // Speed over the last ~50 steps, so the ETA follows the machine's current pace.
                 recentPairs = recentPairs * 49 / 50 + batch
                 recentSeconds = recentSeconds * 49 / 50 + seconds
-                let rate = recentSeconds > 0 ? Double(recentPairs) / recentSeconds : 0
+                let speed = recentSeconds > 0 ? Double(recentPairs) / recentSeconds : 0
                 let remainingSteps = (configuration.epochs - state.epoch) * stepsPerEpoch - state.step
                 let epochLosses = state.losses[max(0, epochStart)...]
                 progress(TrainingProgress(
                     epoch: state.epoch, epochs: configuration.epochs, step: state.step, stepsPerEpoch: stepsPerEpoch,
-                    loss: epochLosses.reduce(0, +) / Float(max(epochLosses.count, 1)), pairsPerSecond: rate,
-                    secondsRemaining: rate > 0 ? Double(remainingSteps * batch) / rate : 0))
+                    loss: epochLosses.reduce(0, +) / Float(max(epochLosses.count, 1)), pairsPerSecond: speed,
+                    secondsRemaining: speed > 0 ? Double(remainingSteps * batch) / speed : 0))
             }
             state.epoch += 1
             state.step = 0

@@ -30,7 +30,7 @@ public struct ModelConfiguration: Sendable, Codable, Equatable {
     /// A ``Distance`` name: `euclidean`, `cosine` or `manhattan`.
     public var distance: String = Distance.euclidean.rawValue
     public var margin: Float = 1
-    public var embeddingSize: Int = 2
+    public var embeddingSize: Int = 16
     /// Output channels of the two 5x5 convolutions.
     public var channels: [Int] = [32, 64]
     /// Width of the hidden fully connected layer.

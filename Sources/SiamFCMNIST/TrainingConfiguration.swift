@@ -1,3 +1,5 @@
+import SiamFCEngine
+
 /// Everything that determines a training run; with the same configuration and data, runs are
 /// identical, including runs that were interrupted and resumed.
 public struct TrainingConfiguration: Sendable, Codable, Equatable {
@@ -5,11 +7,21 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         case adam, sgd
     }
 
+    /// How the learning rate changes over the run's steps.
+    public enum Schedule: String, Sendable, Codable, CaseIterable {
+        case constant
+        /// Half a cosine down to 1 % of the initial rate.
+        case cosine
+        /// Geometric decay to 1 % of the initial rate.
+        case exponential
+    }
+
     public var model = ModelConfiguration()
     public var epochs = 10
     public var batchSize = 128
     public var learningRate: Float = 1e-3
     public var optimizer: Optimizer = .adam
+    public var schedule: Schedule = .cosine
     /// SGD only.
     public var momentum: Float = 0.9
     public var weightDecay: Float = 0
@@ -22,6 +34,15 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var trainLimit = 0
 
     public init() {}
+
+    /// The learning rate of global step `step` out of `totalSteps`.
+    public func learningRate(step: Int, totalSteps: Int) -> Float {
+        switch schedule {
+        case .constant: return learningRate
+        case .cosine: return CosineDecay(initial: learningRate, minimum: learningRate / 100, steps: totalSteps).learningRate(at: step)
+        case .exponential: return ExponentialDecay(initial: learningRate, final: learningRate / 100, steps: totalSteps).learningRate(at: step)
+        }
+    }
 
     public func validate() throws {
         try model.validate()

@@ -34,8 +34,9 @@ public struct Tensor: Sendable {
         }
     }
 
-    /// A tensor whose elements are written by `body` before anyone reads them.
-    init(uninitializedShape shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    /// A tensor filled by `body`, which must write every element: the buffer starts
+    /// uninitialised, which saves a pass over large tensors.
+    public init(uninitializedShape shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         self.shape = shape
         storage = TensorStorage(count: shape.reduce(1, *))
         body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))

@@ -12,7 +12,7 @@ enum MNISTPlot {
             let points = EmbeddingProjection.project(embeddings)
             let size = model.configuration.embeddingSize
             var scatter = Chart(
-                title: size == 2 ? "Test digits in the embedding" : "Test digits (embedding \(size)-D, first 2 principal components)",
+                title: size == 2 ? "Test digits in the embedding" : "Test digits, \(size)-D embedding (PCA)",
                 xLabel: size == 2 ? "z1" : "PC 1", yLabel: size == 2 ? "z2" : "PC 2")
             for digit in 0..<10 {
                 let mine = points.indices.filter { splits.test.labels[$0] == UInt8(digit) }.map { points[$0] }

@@ -36,7 +36,7 @@ struct MNISTTrainCommand: ParsableCommand {
     @Option(help: "Margin of the contrastive and triplet losses (default 1).")
     var margin: Float?
 
-    @Option(help: "Embedding size (default 2, which the plot shows directly).")
+    @Option(help: "Embedding size (default 16; 2 is plotted directly, larger ones by principal components).")
     var embedding: Int?
 
     @Option(help: "Output channels of the two convolutions, e.g. 32,64.")
@@ -56,6 +56,9 @@ struct MNISTTrainCommand: ParsableCommand {
 
     @Option(help: "adam or sgd (default adam).")
     var optimizer: TrainingConfiguration.Optimizer?
+
+    @Option(help: "Learning-rate schedule over the run: constant, cosine or exponential (default cosine, down to 1 %).")
+    var schedule: TrainingConfiguration.Schedule?
 
     @Option(help: "SGD momentum (default 0.9).")
     var momentum: Float?
@@ -142,6 +145,7 @@ struct MNISTTrainCommand: ParsableCommand {
         if let batchSize { c.batchSize = batchSize }
         if let learningRate { c.learningRate = learningRate }
         if let optimizer { c.optimizer = optimizer }
+        if let schedule { c.schedule = schedule }
         if let momentum { c.momentum = momentum }
         if let weightDecay { c.weightDecay = weightDecay }
         if let seed { c.seed = seed }
@@ -161,7 +165,7 @@ struct MNISTTrainCommand: ParsableCommand {
             ("--arch", arch != nil), ("--loss", loss != nil), ("--distance", distance != nil), ("--margin", margin != nil),
             ("--embedding", embedding != nil), ("--conv-channels", convChannels != nil), ("--hidden", hidden != nil),
             ("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--lr", learningRate != nil),
-            ("--optimizer", optimizer != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
+            ("--optimizer", optimizer != nil), ("--schedule", schedule != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
             ("--seed", seed != nil), ("--pairs-per-epoch", pairsPerEpoch != nil),
             ("--validation-digits", validationDigits != nil), ("--train-limit", trainLimit != nil),
         ]
@@ -173,6 +177,7 @@ extension Architecture: ExpressibleByArgument {}
 extension PairLoss: ExpressibleByArgument {}
 extension Distance: ExpressibleByArgument {}
 extension TrainingConfiguration.Optimizer: ExpressibleByArgument {}
+extension TrainingConfiguration.Schedule: ExpressibleByArgument {}
 
 func printError(_ text: String) {
     writeStandardError(text + "\n")

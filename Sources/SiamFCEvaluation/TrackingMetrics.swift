@@ -1,0 +1,70 @@
+import SiamFCImageIO
+
+/// One-pass evaluation metrics computed as the GOT-10k toolkit computes them (`rect_iou`,
+/// `center_error` and its OTB success and precision curves).
+public enum TrackingMetrics {
+    /// Overlap thresholds of the success curve: 0, 0.05, …, 1 (21 values).
+    public static let overlapThresholds: [Double] = (0...20).map { Double($0) / 20 }
+    /// Centre-error thresholds of the precision curve: 0, 1, …, 50 pixels.
+    public static let errorThresholds: [Double] = (0...50).map(Double.init)
+
+    /// Intersection over union of two `x,y,w,h` boxes, with the toolkit's convention that a box
+    /// spans `x … x + w` (no ±1); 0 when they do not meet.
+    public static func iou(_ a: BoundingBox, _ b: BoundingBox) -> Double {
+        let left = max(a.x, b.x), top = max(a.y, b.y)
+        let right = min(a.x + a.width, b.x + b.width), bottom = min(a.y + a.height, b.y + b.height)
+        let intersection = max(right - left, 0) * max(bottom - top, 0)
+        let union = a.width * a.height + b.width * b.height - intersection
+        return union > 0 ? intersection / union : 0
+    }
+
+    /// Distance between box centres, with centres at `x + (w − 1)/2`, `y + (h − 1)/2`.
+    public static func centerError(_ a: BoundingBox, _ b: BoundingBox) -> Double {
+        let (ca, cb) = (a.center, b.center)
+        return ((ca.x - cb.x) * (ca.x - cb.x) + (ca.y - cb.y) * (ca.y - cb.y)).squareRoot()
+    }
+
+    /// Per-sequence results: the fraction of frames whose IoU exceeds each overlap threshold
+    /// (success) and whose centre error is within each pixel threshold (precision).
+    public struct Curves: Sendable, Equatable, Codable {
+        public var success: [Double]
+        public var precision: [Double]
+        /// Frames that had ground truth and were scored.
+        public var frames: Int
+
+        /// Area under the success curve: its mean over the 21 thresholds.
+        public var successScore: Double { success.reduce(0, +) / Double(max(success.count, 1)) }
+        /// Precision at 20 pixels.
+        public var precisionScore: Double { precision.count > 20 ? precision[20] : 0 }
+        /// Success at IoU 0.5.
+        public var successRate: Double { success.count > 10 ? success[10] : 0 }
+    }
+
+    /// Curves of one sequence. Frames without ground truth (nil) are left out; `predictions`
+    /// longer than the ground truth are cut to it, as for OTB Diving.
+    public static func curves(predictions: [BoundingBox], groundTruth: [BoundingBox?]) -> Curves {
+        var ious: [Double] = [], errors: [Double] = []
+        for (prediction, truth) in zip(predictions, groundTruth) {
+            guard let truth else { continue }
+            ious.append(iou(prediction, truth))
+            errors.append(centerError(prediction, truth))
+        }
+        let n = Double(max(ious.count, 1))
+        return Curves(
+            success: overlapThresholds.map { t in Double(ious.filter { $0 > t }.count) / n },
+            precision: errorThresholds.map { t in Double(errors.filter { $0 <= t }.count) / n },
+            frames: ious.count)
+    }
+
+    /// Curves averaged over sequences (each sequence counts once, whatever its length).
+    public static func average(_ all: [Curves]) -> Curves {
+        guard let first = all.first else {
+            return Curves(success: overlapThresholds.map { _ in 0 }, precision: errorThresholds.map { _ in 0 }, frames: 0)
+        }
+        let k = Double(all.count)
+        return Curves(
+            success: first.success.indices.map { i in all.map { $0.success[i] }.reduce(0, +) / k },
+            precision: first.precision.indices.map { i in all.map { $0.precision[i] }.reduce(0, +) / k },
+            frames: all.map(\.frames).reduce(0, +))
+    }
+}

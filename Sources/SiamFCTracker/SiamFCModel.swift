@@ -1,0 +1,42 @@
+import SiamFCEngine
+import SiamFCImageIO
+
+/// A SiamFC network ready to track: the folded AlexNet backbone shared by exemplar and search
+/// crops, and the cross-correlation head.
+public struct SiamFCModel: Sendable {
+    public let backbone: FoldedBackbone
+    /// Where the weights came from, for messages.
+    public let source: String
+
+    public init(backbone: FoldedBackbone, source: String) {
+        self.backbone = backbone
+        self.source = source
+    }
+
+    /// Loads siamfc-pytorch style weights (`backbone.conv1.0.weight`, …; the `backbone.` prefix
+    /// is optional) from a safetensors file. Widths come from the file. Errors name the file and
+    /// the tensor: a missing tensor, a wrong shape, an unexpected extra one.
+    public init(contentsOf path: String) throws {
+        let file: SafetensorsFile
+        do {
+            file = try SafetensorsFile.read(path: path)
+        } catch let error as EngineError {
+            throw TrackerError(error.description)
+        }
+        try self.init(state: file.tensors, source: path)
+    }
+
+    public init(state: [String: Tensor], source: String) throws {
+        let prefix = state.keys.contains { $0.hasPrefix("backbone.") } ? "backbone." : ""
+        let widths = try AlexNetBackbone.widths(in: state, prefix: prefix, source: source)
+        var generator = SplitMix64(seed: 0)
+        let network = AlexNetBackbone.make(widths: widths, using: &generator)
+        do {
+            try network.load(stateDict: state, prefix: prefix, source: source)
+        } catch let error as EngineError {
+            throw TrackerError(error.description)
+        }
+        network.setTraining(false)
+        try self.init(backbone: FoldedBackbone(network), source: source)
+    }
+}

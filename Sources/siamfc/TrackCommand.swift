@@ -1,0 +1,163 @@
+import ArgumentParser
+import SiamFCImageIO
+import SiamFCTracker
+
+struct TrackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "track",
+        abstract: "Track one object through a folder of frames and write its box in every frame.",
+        discussion: """
+            The initial box comes from --box or, without it, from the first line of the folder's \
+            ground truth. Output (stdout, or --out written atomically) is CSV with the header \
+            frame,file,x,y,w,h,score: one row per frame, the first being the initial box (its score \
+            empty). Boxes are x,y,w,h in OTB's 1-based pixel coordinates: (x, y) is the top-left \
+            pixel and the first pixel of a frame is (1, 1). --format otb writes plain x,y,w,h lines \
+            instead, as OTB toolkits read them. The score is the peak of the chosen scale's response.
+            """)
+
+    @Argument(help: "A folder of frames, or a sequence folder with an img/ subfolder.")
+    var frames: String
+
+    @Option(help: "Initial box x,y,w,h (OTB 1-based). Default: the first ground-truth line.")
+    var box: String?
+
+    @Option(help: "Tracking model (safetensors, siamfc-pytorch names). Default: the bundled model.")
+    var model: String?
+
+    @Option(help: "Write the boxes to this file instead of standard output.")
+    var out: String?
+
+    @Option(help: "csv (frame,file,x,y,w,h,score) or otb (x,y,w,h lines).")
+    var format: OutputFormat = .csv
+
+    @Option(help: "3 or 5 search scales (SiamFC-3s or SiamFC-5s settings).")
+    var scales = 3
+
+    @Option(help: "Write every frame with its box drawn into this folder.")
+    var overlay: String?
+
+    @Option(help: "Write a grid of every Nth frame with its box to this PNG.")
+    var contactSheet: String?
+
+    @Option(help: "Frame step of the contact sheet (default: about 24 frames in all).")
+    var every: Int?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    enum OutputFormat: String, ExpressibleByArgument {
+        case csv, otb
+    }
+
+    func validate() throws {
+        guard scales == 3 || scales == 5 else { throw ValidationError("--scales must be 3 or 5") }
+        if let every, every < 1 { throw ValidationError("--every must be at least 1") }
+    }
+
+    func run() throws {
+        let listing = try FrameSequence.listFrames(frames)
+        let initial = try initialBox()
+        let tracker = try SiamFCTracker(model: try loadModel(), configuration: scales == 5 ? .fiveScale : .threeScale)
+        if let overlay { try FileSystem.createDirectories(overlay) }
+        let decoder = ImageDecoder()
+        let bar = ProgressBar(quiet: quiet || listing.frames.count < 50)
+        var rows: [(file: String, box: BoundingBox, score: Float?)] = []
+        var sheet = ContactSheet(frameCount: listing.frames.count, every: every)
+        let started = monotonicSeconds()
+        for (index, file) in listing.frames.enumerated() {
+            let frame = try decoder.decode(file: file)
+            let result: (box: BoundingBox, score: Float?)
+            do {
+                if index == 0 {
+                    try tracker.initialize(frame: frame, box: initial)
+                    result = (initial, nil)
+                } else {
+                    let (box, score) = try tracker.update(frame: frame)
+                    result = (box, score)
+                }
+            } catch let error as TrackerError {
+                throw CLIError("\(file): \(error.message)")
+            }
+            rows.append((PathNameDisplay.lastComponent(file), result.box, result.score))
+            if overlay != nil || sheet.wants(index) {
+                var canvas = Canvas(image: frame)
+                canvas.drawBox(result.box, color: .green, lineWidth: max(2, frame.width / 200))
+                if let overlay {
+                    try ImageEncoder.write(canvas.image, to: overlay + "/" + String(format: "%04d.jpg", index + 1), quality: 90)
+                }
+                if sheet.wants(index) { sheet.add(canvas.image, label: "\(index + 1)") }
+            }
+            let elapsed = monotonicSeconds() - started
+            bar.update(fraction: Double(index + 1) / Double(listing.frames.count),
+                       String(format: "frame %d/%d %.1f frames/s", index + 1, listing.frames.count, Double(index + 1) / max(elapsed, 1e-9)))
+        }
+        bar.finish()
+        let text = format == .csv ? csv(rows) : rows.map { $0.box.description + "\n" }.joined()
+        if let out {
+            try AtomicFile.write(text, to: out)
+        } else {
+            print(text, terminator: "")
+        }
+        if let contactSheet { try ImageEncoder.write(sheet.render(), to: contactSheet) }
+    }
+
+    func csv(_ rows: [(file: String, box: BoundingBox, score: Float?)]) -> String {
+        var text = "frame,file,x,y,w,h,score\n"
+        for (i, row) in rows.enumerated() {
+            let b = row.box
+            let fields = [BoundingBox.format(b.x), BoundingBox.format(b.y), BoundingBox.format(b.width), BoundingBox.format(b.height)]
+            let score = row.score.map { String(format: "%.5f", $0) } ?? ""
+            text += "\(i + 1),\(csvField(row.file)),\(fields.joined(separator: ",")),\(score)\n"
+        }
+        return text
+    }
+
+    func csvField(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    func initialBox() throws -> BoundingBox {
+        if let box {
+            let values = box.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == 4, let x = values[0], let y = values[1], let w = values[2], let h = values[3] else {
+                throw ValidationError("--box takes x,y,w,h, e.g. --box 120,80,40,60")
+            }
+            return BoundingBox(x: x, y: y, width: w, height: h)
+        }
+        guard let (path, format) = FrameSequence.locateGroundTruth(frames) else {
+            throw CLIError("\(frames): no initial box: pass --box x,y,w,h (no ground-truth file found)")
+        }
+        let truth = try GroundTruth.load(path: path, format: format)
+        guard let first = truth.box(at: 0) else {
+            throw CLIError("\(path): line 1 has no box (NaN or zero size): pass --box x,y,w,h")
+        }
+        return first
+    }
+
+    func loadModel() throws -> SiamFCModel {
+        do {
+            if let model { return try SiamFCModel(contentsOf: model) }
+            guard let bundled = BundledModel.path else {
+                throw CLIError("no bundled model exists yet: pass --model FILE (for example ../shared/models/fdsiamfc30.safetensors)")
+            }
+            return try SiamFCModel(contentsOf: bundled)
+        } catch let error as TrackerError {
+            throw CLIError(error.message)
+        }
+    }
+}
+
+/// The default model that ships with the package, once it exists.
+enum BundledModel {
+    static var path: String? { nil }
+}
+
+/// Path helpers for display.
+enum PathNameDisplay {
+    static func lastComponent(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}
+
+import Foundation

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import SiamFCEngine
+import SiamFCImageIO
+import SiamFCTracker
+
+/// `siamfc track` on a short synthetic sequence with a small random-weight model.
+@Suite struct TrackCommandTests {
+    /// Writes the first `frames` demo frames (OTB layout) and a random model; returns paths.
+    func fixture(_ dir: String, frames: Int = 6) throws -> (sequence: String, model: String) {
+        let demo = SyntheticSequence(configuration: .init(frameCount: frames))
+        try SequenceWriter.write(to: dir + "/seq", frameCount: frames) { demo.frame($0) }
+        var g = SplitMix64(seed: 5)
+        let state = AlexNetBackbone.make(widths: [8, 8, 8, 8, 8], using: &g).stateDict()
+        var prefixed: [String: Tensor] = [:]
+        for (k, v) in state { prefixed["backbone." + k] = v }
+        try SafetensorsFile(tensors: prefixed).write(to: dir + "/model.safetensors")
+        return (dir + "/seq", dir + "/model.safetensors")
+    }
+
+    @Test func writesOneCSVRowPerFrameStartingWithTheGroundTruth() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, model) = try fixture(dir)
+        let result = try CLI.run(["track", sequence, "--model", model, "--out", dir + "/boxes.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: dir + "/boxes.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 7)
+        #expect(lines[0] == "frame,file,x,y,w,h,score")
+        let truth = try #require(try FrameSequence(path: sequence).groundTruth?.box(at: 0))
+        #expect(lines[1] == "1,0001.jpg,\(truth),")
+        for (i, line) in lines.dropFirst(2).enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(fields.count == 7 && fields[0] == "\(i + 2)" && Double(fields[6]) != nil)
+            #expect(fields[2...5].allSatisfy { Double($0)?.isFinite == true })
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["boxes.csv", "model.safetensors", "seq"])
+    }
+
+    @Test func otbFormatToStandardOutputWithAnExplicitBox() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, model) = try fixture(dir)
+        let result = try CLI.run(["track", sequence + "/img", "--model", model, "--box", "100,80,40,30", "--format", "otb", "--scales", "5"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 6 && lines[0] == "100,80,40,30")
+        #expect(lines.allSatisfy { $0.split(separator: ",").compactMap { Double($0) }.count == 4 })
+    }
+
+    @Test func overlayAndContactSheet() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, model) = try fixture(dir)
+        let result = try CLI.run(["track", sequence, "--model", model, "--overlay", dir + "/overlay",
+                                  "--contact-sheet", dir + "/sheet.png", "--every", "2", "--out", dir + "/b.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/overlay").sorted().first == "0001.jpg")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/overlay").count == 6)
+        let sheet = try ImageDecoder().decode(file: dir + "/sheet.png")
+        #expect(sheet.width == 3 * 244 + 4)  // three tiles (frames 1, 3, 5) of 240 px and gaps
+    }
+
+    @Test func refusalsAreOneLineErrors() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, model) = try fixture(dir)
+        // No model given and none bundled yet.
+        var result = try CLI.run(["track", sequence])
+        #expect(result.status == 1 && result.stderrLines.count == 1 && result.stderr.contains("no bundled model"))
+        // No box and no ground truth.
+        try FileManager.default.removeItem(atPath: sequence + "/groundtruth_rect.txt")
+        result = try CLI.run(["track", sequence, "--model", model])
+        #expect(result.status == 1 && result.stderr.contains("pass --box"))
+        // A malformed box.
+        result = try CLI.run(["track", sequence, "--model", model, "--box", "1,2,3"])
+        #expect(result.status != 0 && result.stderr.contains("--box takes x,y,w,h"))
+        // A frame of another size, named in the error.
+        try ImageEncoder.write(RGBImage(width: 100, height: 100), to: sequence + "/img/0004.jpg")
+        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30"])
+        #expect(result.status == 1 && result.stderrLines.count == 1)
+        #expect(result.stderr.contains("0004.jpg: frame 4 is 100x100, the first frame was 320x240"))
+        // A model with a missing tensor, named.
+        var broken = try SafetensorsFile.read(path: model)
+        broken.tensors["backbone.conv4.0.bias"] = nil
+        try broken.write(to: dir + "/broken.safetensors")
+        result = try CLI.run(["track", sequence, "--model", dir + "/broken.safetensors", "--box", "100,80,40,30"])
+        #expect(result.status == 1 && result.stderr.contains("missing tensor backbone.conv4.0.bias"))
+        // No partial output file is left behind by a failed run.
+        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30", "--out", dir + "/partial.csv"])
+        #expect(result.status == 1 && !FileManager.default.fileExists(atPath: dir + "/partial.csv"))
+    }
+}
