@@ -33,6 +33,8 @@ let package = Package(
 
         // C code that must stay in C: libjpeg and libpng report errors through longjmp.
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
+        // A vectorised GEMM kernel for convolutions with few output channels.
+        .target(name: "CKernels"),
 
         // Layers.
         .target(name: "SiamFCImageIO", dependencies: ["CImageShim"]),
@@ -40,6 +42,7 @@ let package = Package(
             name: "SiamFCEngine",
             dependencies: [
                 "SiamFCImageIO",
+                "CKernels",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),

@@ -15,6 +15,9 @@ struct EngineBenchmark: ParsableCommand {
     @Option(help: "Timed repetitions per measurement (the median is reported).")
     var repeats = 15
 
+    @Option(help: "Which networks: all, full (96/256/384/384/256) or 0.3 (28/76/114/114/76).")
+    var width = "all"
+
     func run() throws {
         print("threads: \(Parallel.coreCount) cores; sgemm split over them by the engine, one BLAS thread each")
         var peak: Double = 0
@@ -23,7 +26,9 @@ struct EngineBenchmark: ParsableCommand {
             peak = max(peak, rate)
             print(String(format: "sgemm %4d x %4d x %4d: %7.1f GFLOP/s", n, n, n, rate))
         }
-        for (label, widths) in [("full width", [96, 256, 384, 384, 256]), ("0.3 width", [28, 76, 114, 114, 76])] {
+        let networks = [("full width", [96, 256, 384, 384, 256]), ("0.3 width", [28, 76, 114, 114, 76])]
+            .filter { width == "all" || $0.0.hasPrefix(width) }
+        for (label, widths) in networks {
             let net = Backbone(widths: widths)
             print("\nAlexNet \(label) \(widths)")
             for (name, batch, size) in [("search 3x255", 3, 255), ("exemplar 1x127", 1, 127)] {

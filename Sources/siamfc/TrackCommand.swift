@@ -59,13 +59,14 @@ struct TrackCommand: ParsableCommand {
         let initial = try initialBox()
         let tracker = try SiamFCTracker(model: try loadModel(), configuration: scales == 5 ? .fiveScale : .threeScale)
         if let overlay { try FileSystem.createDirectories(overlay) }
-        let decoder = ImageDecoder()
+        let reader = FrameReader(files: listing.frames)
         let bar = ProgressBar(quiet: quiet || listing.frames.count < 50)
         var rows: [(file: String, box: BoundingBox, score: Float?)] = []
         var sheet = ContactSheet(frameCount: listing.frames.count, every: every)
         let started = monotonicSeconds()
-        for (index, file) in listing.frames.enumerated() {
-            let frame = try decoder.decode(file: file)
+        var index = -1
+        while let (file, frame) = try reader.next() {
+            index += 1
             let result: (box: BoundingBox, score: Float?)
             do {
                 if index == 0 {
@@ -79,13 +80,14 @@ struct TrackCommand: ParsableCommand {
                 throw CLIError("\(file): \(error.message)")
             }
             rows.append((PathNameDisplay.lastComponent(file), result.box, result.score))
-            if overlay != nil || sheet.wants(index) {
+            let onSheet = contactSheet != nil && sheet.wants(index)
+            if overlay != nil || onSheet {
                 var canvas = Canvas(image: frame)
                 canvas.drawBox(result.box, color: .green, lineWidth: max(2, frame.width / 200))
                 if let overlay {
                     try ImageEncoder.write(canvas.image, to: overlay + "/" + String(format: "%04d.jpg", index + 1), quality: 90)
                 }
-                if sheet.wants(index) { sheet.add(canvas.image, label: "\(index + 1)") }
+                if onSheet { sheet.add(canvas.image, label: "\(index + 1)") }
             }
             let elapsed = monotonicSeconds() - started
             bar.update(fraction: Double(index + 1) / Double(listing.frames.count),

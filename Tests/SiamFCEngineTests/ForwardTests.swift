@@ -34,6 +34,25 @@ import Testing
         #expect(fast.maxAbsDifference(slow) < 1e-4)
     }
 
+    /// Every GEMM path (BLAS, the small-row kernel reading im2col blocks, the implicit kernel
+    /// reading the input) gives the direct loops' result, including ragged tiles and odd widths.
+    @Test(arguments: [(1, 0, 1, 6), (2, 0, 2, 10), (1, 0, 2, 14), (2, 1, 1, 7), (3, 0, 1, 70)])
+    func everyKernelMatchesDirectLoops(stride: Int, padding: Int, groups: Int, outChannels: Int) throws {
+        var g = SeededGenerator(seed: 30)
+        let x = randomTensor([2, 4, 21, 37], &g), w = randomTensor([outChannels, 4 / groups, 3, 5], &g)
+        let b = randomTensor([outChannels], &g)
+        let geometry = try ConvolutionGeometry(input: x.shape, weight: w.shape, stride: stride, padding: padding, groups: groups)
+        let slow = naiveConv(x, w, b, stride: stride, padding: padding, groups: groups)
+        var kernels: [Convolution.Kernel] = [.blas, .smallRows, .automatic]
+        if padding == 0 { kernels.append(.implicit) }
+        for kernel in kernels {
+            let fast = Convolution.forward(geometry, input: x, weight: w, bias: b, kernel: kernel)
+            #expect(fast.maxAbsDifference(slow) < 1e-4, "\(kernel): \(fast.maxAbsDifference(slow))")
+            let fused = Convolution.forward(geometry, input: x, weight: w, bias: b, relu: true, kernel: kernel)
+            #expect(fused.maxAbsDifference(slow.relu()) < 1e-4, "\(kernel) with ReLU")
+        }
+    }
+
     @Test func convolutionRejectsBadShapes() {
         let x = Tensor(zeros: [1, 4, 5, 5])
         #expect(throws: EngineError.self) { try x.conv2d(weight: Tensor(zeros: [6, 3, 3, 3]), groups: 2) }

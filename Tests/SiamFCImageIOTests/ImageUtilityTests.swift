@@ -70,3 +70,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["seq"])
     }
 }
+
+@Suite struct FrameReaderTests {
+    @Test func readsEveryFrameInOrderAndReportsBadOnes() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        var files: [String] = []
+        for i in 0..<5 {
+            let path = dir + "/\(i).png"
+            try ImageEncoder.write(gradientImage(width: 4 + i, height: 3), to: path)
+            files.append(path)
+        }
+        try writeFile(dir + "/3.png", [1, 2, 3])  // corrupt the fourth
+        let reader = FrameReader(files: files)
+        for i in 0..<3 {
+            let frame = try #require(try reader.next())
+            #expect(frame.file == files[i] && frame.image.width == 4 + i)
+        }
+        let error = #expect(throws: ImageIOError.self) { try reader.next() }
+        #expect(error?.path == files[3])
+        #expect(try reader.next()?.image.width == 8)
+        #expect(try reader.next() == nil)
+    }
+}

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The shapes of one 2-D convolution: NCHW input, `[outChannels, inChannels/groups, kh, kw]`
 /// weight, zero padding, equal stride in both directions.
 public struct ConvolutionGeometry: Sendable, Equatable {
@@ -105,10 +107,10 @@ enum Convolution {
                     let lo = min(max(a, x0), b), hi = max(min(b, x1), lo)
                     if lo > a { dst.update(repeating: 0, count: lo - a) }
                     if s == 1 {
-                        (dst + (lo - a)).update(from: plane + iy * w + (lo + q), count: hi - lo)
+                        copyRun(from: plane + iy * w + (lo + q), to: dst + (lo - a), count: hi - lo)
                     } else if let phases {
-                        let source = phases + (((channel * h + iy) * s + r) * phaseWidth + d + lo)
-                        (dst + (lo - a)).update(from: source, count: hi - lo)
+                        copyRun(from: phases + (((channel * h + iy) * s + r) * phaseWidth + d + lo), to: dst + (lo - a),
+                                count: hi - lo)
                     } else {
                         let src = plane + iy * w
                         var ix = lo * s + q
@@ -125,6 +127,13 @@ enum Convolution {
         }
     }
 
+    /// Copies a short run (a kernel row's span of one output row, typically 20 to 130 floats)
+    /// inline: a vectorised loop beats a call to `memmove` at these lengths.
+    @inline(__always)
+    static func copyRun(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { dst[i] = src[i] }
+    }
+
     /// Splits every image row into its `stride` phases, `phase r = [x[r], x[r+s], x[r+2s], …]`,
     /// so that a strided convolution reads contiguous runs: `[batch·C, H, s, ⌈W/s⌉]`.
     static func splitPhases(_ g: ConvolutionGeometry, input: UnsafePointer<Float>) -> ScratchBuffer {
@@ -136,13 +145,20 @@ enum Convolution {
             for row in rows {
                 let from = src.value + row * w
                 let to = dst.value + row * s * phaseWidth
-                for x in 0..<w { to[(x % s) * phaseWidth + x / s] = from[x] }
+                for phase in 0..<s {
+                    let out = to + phase * phaseWidth
+                    let count = (w - phase + s - 1) / s
+                    for j in 0..<count { out[j] = from[j * s + phase] }
+                    // The short last phase is padded so that every phase row is fully defined.
+                    if count < phaseWidth { (out + count).update(repeating: 0, count: phaseWidth - count) }
+                }
             }
         }
         return buffer
     }
 
-    /// Output pixels per GEMM block: the block's im2col columns stay within half the L2 cache.
+    /// Output pixels per GEMM block: about 128K floats of im2col columns, the size that measured
+    /// fastest (smaller blocks pay more per-call overhead than they gain in cache).
     static func blockWidth(_ g: ConvolutionGeometry) -> Int {
         let fit = (128 * 1024) / max(g.patchSize, 1)
         return min(g.outPlane, max(64, fit / 16 * 16))
@@ -152,8 +168,34 @@ enum Convolution {
     /// im2col columns and multiplies it at once, single-threaded, straight into the NCHW output:
     /// the column matrix never goes out to memory, which is what limits SiamFC's first layers
     /// (few output channels, huge images).
+    /// Which GEMM multiplies the im2col blocks.
+    enum Kernel {
+        /// OpenBLAS's sgemm.
+        case blas
+        /// The small-M kernel of `CKernels`, which reads the block without packing it.
+        case smallRows
+        /// The implicit GEMM of `CKernels`: no im2col at all (no padding only).
+        case implicit
+        /// On CPUs that run them, `implicit` for unpadded convolutions and `smallRows` for padded
+        /// ones, when a group has at most 64 output channels; BLAS otherwise.
+        case automatic
+    }
+
+    static let smallRowsAvailable = sfc_small_gemm_available() != 0
+
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                        relu: Bool = false) -> Tensor {
+                        relu: Bool = false, kernel: Kernel = .automatic) -> Tensor {
+        // The implicit kernel streams the input for every 6-channel panel; beyond 64 channels that
+        // strip leaves L1 and BLAS's packed blocks win.
+        if kernel == .implicit
+            || (kernel == .automatic && smallRowsAvailable && g.padding == 0 && !g.isPointwise && g.groupOut <= 64) {
+            return forwardImplicit(g, input: input, weight: weight, bias: bias, relu: relu)
+        }
+        let useSmallRows = switch kernel {
+        case .blas, .implicit: false
+        case .smallRows: true
+        case .automatic: smallRowsAvailable && g.groupOut <= 64
+        }
         var result = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth]) { _ in }
         let width = blockWidth(g)
         let blocks = (g.outPlane + width - 1) / width
@@ -164,6 +206,16 @@ enum Convolution {
                     guard let xb = x.baseAddress, let wb = wt.baseAddress, let yb = y.baseAddress else { return }
                     let (xs, ws, ys) = (UncheckedSendable(xb), UncheckedSendable(wb), UncheckedSendable(yb))
                     let phases = g.stride > 1 && !g.isPointwise ? splitPhases(g, input: xb) : nil
+                    let biasValues = bias?.scalars
+                    // Weights packed once for the small-M kernel: one panel set per group.
+                    let panelSize = useSmallRows ? sfc_small_gemm_packed_size(Int32(g.groupOut), Int32(g.patchSize)) : 0
+                    let packed = ScratchBuffer(count: max(1, panelSize * g.groups))
+                    if useSmallRows {
+                        for group in 0..<g.groups {
+                            sfc_small_gemm_pack(Int32(g.groupOut), Int32(g.patchSize), wb + group * g.groupOut * g.patchSize,
+                                                Int32(g.patchSize), packed.pointer + group * panelSize)
+                        }
+                    }
                     let phaseImage = g.height * g.stride * ((g.width + g.stride - 1) / g.stride) * g.inChannels
                     do {
                         Parallel.forEachChunk(tasks, costPerItem: width * g.patchSize * g.groupOut) { range in
@@ -184,17 +236,88 @@ enum Convolution {
                                 } else {
                                     (b, ldb) = (image + group * g.groupIn * g.outPlane + start, g.outPlane)
                                 }
-                                BLAS.sgemm(
-                                    m: g.groupOut, n: count, k: g.patchSize,
-                                    a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                    b: b, ldb: ldb,
-                                    c: ys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane + start,
-                                    ldc: g.outPlane)
+                                // The block of C starts as the bias and the product is added to it
+                                // (beta = 1): that saves BLAS's zeroing pass and a bias pass.
+                                let c = ys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane + start
+                                for o in 0..<g.groupOut {
+                                    let value = biasValues?[group * g.groupOut + o] ?? 0
+                                    (c + o * g.outPlane).update(repeating: value, count: count)
+                                }
+                                if useSmallRows {
+                                    sfc_small_gemm(Int32(g.groupOut), Int32(count), Int32(g.patchSize),
+                                                   packed.pointer + group * panelSize, b, Int32(ldb), c, Int32(g.outPlane))
+                                } else {
+                                    BLAS.sgemm(
+                                        m: g.groupOut, n: count, k: g.patchSize,
+                                        a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                        b: b, ldb: ldb, beta: 1, c: c, ldc: g.outPlane)
+                                }
                             }
                         }
                     }
-                    if bias != nil || relu {
-                        addBias(bias, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane, relu: relu)
+                    if relu { addBias(nil, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane, relu: true) }
+                }
+            }
+        }
+        return result
+    }
+
+    /// Convolution without padding, computed straight from the input by `sfc_conv_rows`: each
+    /// step of the kernel reads 16 consecutive input floats at a precomputed tap offset, so
+    /// nothing is copied (strided layers read the phase-split input). Work is split over
+    /// (image, group, block of output rows).
+    static func forwardImplicit(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                                relu: Bool) -> Tensor {
+        let (oh, ow, s) = (g.outHeight, g.outWidth, g.stride)
+        let phaseWidth = (g.width + s - 1) / s
+        // Input layout the kernel reads, per image: NCHW for stride 1, phase-split otherwise.
+        let channelSize = s == 1 ? g.height * g.width : g.height * s * phaseWidth
+        let rowStep = s == 1 ? g.width : s * s * phaseWidth
+        var offsets = [Int32](repeating: 0, count: g.patchSize)
+        for row in 0..<g.patchSize {
+            let kx = row % g.kernelWidth, ky = (row / g.kernelWidth) % g.kernelHeight
+            let c = row / (g.kernelWidth * g.kernelHeight)
+            offsets[row] = Int32(s == 1 ? c * channelSize + ky * g.width + kx
+                                 : c * channelSize + (ky * s + kx % s) * phaseWidth + kx / s)
+        }
+        var result = Tensor(uninitializedShape: [g.batch, g.outChannels, oh, ow]) { _ in }
+        let panelSize = sfc_small_gemm_packed_size(Int32(g.groupOut), Int32(g.patchSize))
+        let packed = ScratchBuffer(count: max(1, panelSize * g.groups))
+        let biasValues = bias?.scalars ?? [Float](repeating: 0, count: g.outChannels)
+        // Rows per task: at least four tasks per core to balance them, at most ~4096 outputs each.
+        let wanted = 4 * Parallel.coreCount
+        let rowsPerTask = max(1, min(4096 / max(ow, 1), g.batch * g.groups * oh / wanted))
+        let rowBlocks = (oh + rowsPerTask - 1) / rowsPerTask
+        input.withUnsafeBufferPointer { x in
+            weight.withUnsafeBufferPointer { w in
+                result.withUnsafeMutableBufferPointer { y in
+                    guard let xb = x.baseAddress, let wb = w.baseAddress, let yb = y.baseAddress else { return }
+                    for group in 0..<g.groups {
+                        sfc_small_gemm_pack(Int32(g.groupOut), Int32(g.patchSize), wb + group * g.groupOut * g.patchSize,
+                                            Int32(g.patchSize), packed.pointer + group * panelSize)
+                    }
+                    let phases = s > 1 ? splitPhases(g, input: xb) : nil
+                    let source = phases.map { UnsafePointer($0.pointer) } ?? xb
+                    let imageSize = g.inChannels * channelSize
+                    offsets.withUnsafeBufferPointer { taps in
+                        guard let tapBase = taps.baseAddress else { return }
+                        let tasks = g.batch * g.groups * rowBlocks
+                        Parallel.forEachChunk(tasks, costPerItem: 2 * g.groupOut * g.patchSize * rowsPerTask * ow) { range in
+                            for task in range {
+                                let block = task % rowBlocks
+                                let group = (task / rowBlocks) % g.groups
+                                let n = task / (rowBlocks * g.groups)
+                                let oy0 = block * rowsPerTask, oy1 = min(oh, oy0 + rowsPerTask)
+                                let groupInput = source + n * imageSize + group * g.groupIn * channelSize
+                                let groupOutput = yb + (n * g.outChannels + group * g.groupOut) * oh * ow
+                                biasValues.withUnsafeBufferPointer { biasBase in
+                                    sfc_conv_rows(Int32(g.groupOut), Int32(g.patchSize), packed.pointer + group * panelSize,
+                                                  groupInput, tapBase, Int32(rowStep), Int32(oy0), Int32(oy1), Int32(ow),
+                                                  biasBase.baseAddress.map { $0 + group * g.groupOut }, relu ? 1 : 0,
+                                                  groupOutput, Int32(oh * ow))
+                                }
+                            }
+                        }
                     }
                 }
             }
