@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+// Register tile: 6 output channels x 16 output columns.
 #define MR 6
 #define NR 16
 
@@ -19,18 +20,6 @@ void sfc_small_gemm_pack(int m, int k, const float *a, int lda, float *packed) {
                 dst[kk * MR + i] = row < m ? a[(size_t)row * lda + kk] : 0.0f;
             }
         }
-    }
-}
-
-// Columns that do not fill a whole 16-wide tile, and CPUs without the vector kernel.
-static void tail(int rows, int n0, int n1, int k, const float *pa, const float *b, int ldb, float *c, int ldc) {
-    for (int j = n0; j < n1; j++) {
-        float sums[MR] = {0};
-        for (int kk = 0; kk < k; kk++) {
-            float v = b[(size_t)kk * ldb + j];
-            for (int i = 0; i < MR; i++) sums[i] += pa[kk * MR + i] * v;
-        }
-        for (int i = 0; i < rows; i++) c[(size_t)i * ldc + j] += sums[i];
     }
 }
 
@@ -65,59 +54,10 @@ int sfc_small_gemm_available(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-// One 6x16 tile of C: twelve 8-float accumulators, two loads of B and six broadcasts of A per
-// step of k, twelve FMAs.
-__attribute__((target("avx2,fma")))
-static void tile(int rows, int k, const float *pa, const float *b, int ldb, float *c, int ldc) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int kk = 0; kk < k; kk++) {
-        const float *row = b + (size_t)kk * ldb;
-        __m256 b0 = _mm256_loadu_ps(row), b1 = _mm256_loadu_ps(row + 8);
-        const float *a = pa + kk * MR;
-        __m256 a0 = _mm256_broadcast_ss(a);
-        c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
-        __m256 a1 = _mm256_broadcast_ss(a + 1);
-        c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
-        __m256 a2 = _mm256_broadcast_ss(a + 2);
-        c20 = _mm256_fmadd_ps(a2, b0, c20); c21 = _mm256_fmadd_ps(a2, b1, c21);
-        __m256 a3 = _mm256_broadcast_ss(a + 3);
-        c30 = _mm256_fmadd_ps(a3, b0, c30); c31 = _mm256_fmadd_ps(a3, b1, c31);
-        __m256 a4 = _mm256_broadcast_ss(a + 4);
-        c40 = _mm256_fmadd_ps(a4, b0, c40); c41 = _mm256_fmadd_ps(a4, b1, c41);
-        __m256 a5 = _mm256_broadcast_ss(a + 5);
-        c50 = _mm256_fmadd_ps(a5, b0, c50); c51 = _mm256_fmadd_ps(a5, b1, c51);
-    }
-    __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    for (int i = 0; i < rows; i++) {
-        float *out = c + (size_t)i * ldc;
-        _mm256_storeu_ps(out, _mm256_add_ps(_mm256_loadu_ps(out), acc[i][0]));
-        _mm256_storeu_ps(out + 8, _mm256_add_ps(_mm256_loadu_ps(out + 8), acc[i][1]));
-    }
-}
-
-void sfc_small_gemm(int m, int n, int k, const float *packed, const float *b, int ldb, float *c, int ldc) {
-    int full = sfc_small_gemm_available() ? n / NR * NR : 0;
-    // Column tiles outside, row panels inside: a 16-column strip of B (k x 16 floats) stays in
-    // L1 while every panel of A streams over it.
-    for (int j = 0; j < full; j += NR) {
-        for (int p = 0; p * MR < m; p++) {
-            int rows = m - p * MR < MR ? m - p * MR : MR;
-            tile(rows, k, packed + (size_t)p * MR * k, b + j, ldb, c + (size_t)p * MR * ldc + j, ldc);
-        }
-    }
-    for (int p = 0; p * MR < m; p++) {
-        int rows = m - p * MR < MR ? m - p * MR : MR;
-        tail(rows, full, n, k, packed + (size_t)p * MR * k, b, ldb, c + (size_t)p * MR * ldc, ldc);
-    }
-}
-
-// The implicit-GEMM tile: as `tile`, with B's row k at base + offsets[k]; `mask` selects the
-// valid columns of a ragged last tile (masked loads never touch the memory they skip).
+// One 6x16 tile of outputs: twelve 8-float accumulators; per tap, two loads of 8 consecutive
+// input floats at base + offsets[k], six broadcasts of packed weights, twelve FMAs. `columns`
+// below 16 marks a ragged last tile, read and written with masks (masked loads never touch the
+// memory they skip). Each output is complete here, so it is stored once: bias, sum, ReLU.
 __attribute__((target("avx2,fma")))
 static void conv_tile(int rows, int k, const float *pa, const float *base, const int *offsets, const float *bias,
                       int relu, float *c, int ldc, int columns) {
@@ -156,7 +96,6 @@ static void conv_tile(int rows, int k, const float *pa, const float *base, const
         c50 = _mm256_fmadd_ps(a5, b0, c50); c51 = _mm256_fmadd_ps(a5, b1, c51);
     }
     __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    // Each output is complete here (k is not split), so it is stored once: bias, sum, ReLU.
     const __m256 zero = _mm256_setzero_ps();
     for (int i = 0; i < rows; i++) {
         float *out = c + (size_t)i * ldc;
@@ -182,6 +121,8 @@ void sfc_conv_rows(int m, int k, const float *packed, const float *input, const 
         conv_rows_scalar(m, k, packed, input, offsets, row_step, oy0, oy1, ow, bias, relu, out, out_plane);
         return;
     }
+    // Column tiles outside, channel panels inside: the input a tile reads (k taps x 16 floats)
+    // stays in L1 while every panel of weights streams over it.
     for (int oy = oy0; oy < oy1; oy++) {
         const float *row = input + (size_t)oy * row_step;
         for (int x = 0; x < ow; x += NR) {
@@ -202,13 +143,6 @@ int sfc_small_gemm_available(void) { return 0; }
 void sfc_conv_rows(int m, int k, const float *packed, const float *input, const int *offsets, int row_step,
                    int oy0, int oy1, int ow, const float *bias, int relu, float *out, int out_plane) {
     conv_rows_scalar(m, k, packed, input, offsets, row_step, oy0, oy1, ow, bias, relu, out, out_plane);
-}
-
-void sfc_small_gemm(int m, int n, int k, const float *packed, const float *b, int ldb, float *c, int ldc) {
-    for (int p = 0; p * MR < m; p++) {
-        int rows = m - p * MR < MR ? m - p * MR : MR;
-        tail(rows, 0, n, k, packed + (size_t)p * MR * k, b, ldb, c + (size_t)p * MR * ldc, ldc);
-    }
 }
 
 #endif

@@ -3,21 +3,18 @@
 
 #include <stddef.h>
 
-// A GEMM for few output rows (convolutions with few output channels per group):
-// C[M x N] += A[M x K] * B[K x N], all row-major. B, the im2col block, is read in place: BLAS
-// would first copy ("pack") it, which costs as much as the arithmetic when M is small.
+// Convolution kernels for layers with few output channels per group, where BLAS would spend as
+// long copying ("packing") its operands as multiplying them.
 
-// 1 when this CPU runs the vectorised kernel (x86-64 with AVX2 and FMA), 0 otherwise.
+// 1 when this CPU runs the vectorised kernel (x86-64 with AVX2 and FMA), 0 otherwise (a plain C
+// version then does the same work, slowly).
 int sfc_small_gemm_available(void);
 
-// Floats needed to pack A for sfc_small_gemm: whole 6-row panels.
+// Floats needed to pack the weights (m x k): whole 6-row panels.
 size_t sfc_small_gemm_packed_size(int m, int k);
 
-// Packs A (m x k, leading dimension lda) into 6-row panels, k-major, rows past m zero.
+// Packs the weights (m x k, leading dimension lda) into 6-row panels, k-major, rows past m zero.
 void sfc_small_gemm_pack(int m, int k, const float *a, int lda, float *packed);
-
-// C += packed(A) * B, with B k x n (leading dimension ldb) and C m x n (leading dimension ldc).
-void sfc_small_gemm(int m, int n, int k, const float *packed, const float *b, int ldb, float *c, int ldc);
 
 // Convolution without padding as an implicit GEMM, for output rows oy0 ..< oy1 of one group:
 //   out[o][oy*ow + ox] = bias[o] + sum_k packed(W)[o][k] * input[offsets[k] + oy*row_step + ox]

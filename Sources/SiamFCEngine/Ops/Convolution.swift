@@ -168,33 +168,26 @@ enum Convolution {
     /// im2col columns and multiplies it at once, single-threaded, straight into the NCHW output:
     /// the column matrix never goes out to memory, which is what limits SiamFC's first layers
     /// (few output channels, huge images).
-    /// Which GEMM multiplies the im2col blocks.
+    /// How the convolution is multiplied out.
     enum Kernel {
-        /// OpenBLAS's sgemm.
+        /// im2col blocks and OpenBLAS's sgemm.
         case blas
-        /// The small-M kernel of `CKernels`, which reads the block without packing it.
-        case smallRows
         /// The implicit GEMM of `CKernels`: no im2col at all (no padding only).
         case implicit
-        /// On CPUs that run them, `implicit` for unpadded convolutions and `smallRows` for padded
-        /// ones, when a group has at most 64 output channels; BLAS otherwise.
+        /// `implicit` for unpadded convolutions whose groups have at most 64 output channels,
+        /// on CPUs that run it; `blas` otherwise.
         case automatic
     }
 
-    static let smallRowsAvailable = sfc_small_gemm_available() != 0
+    static let implicitAvailable = sfc_small_gemm_available() != 0
 
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                         relu: Bool = false, kernel: Kernel = .automatic) -> Tensor {
         // The implicit kernel streams the input for every 6-channel panel; beyond 64 channels that
         // strip leaves L1 and BLAS's packed blocks win.
         if kernel == .implicit
-            || (kernel == .automatic && smallRowsAvailable && g.padding == 0 && !g.isPointwise && g.groupOut <= 64) {
+            || (kernel == .automatic && implicitAvailable && g.padding == 0 && !g.isPointwise && g.groupOut <= 64) {
             return forwardImplicit(g, input: input, weight: weight, bias: bias, relu: relu)
-        }
-        let useSmallRows = switch kernel {
-        case .blas, .implicit: false
-        case .smallRows: true
-        case .automatic: smallRowsAvailable && g.groupOut <= 64
         }
         var result = Tensor(uninitializedShape: [g.batch, g.outChannels, g.outHeight, g.outWidth]) { _ in }
         let width = blockWidth(g)
@@ -207,15 +200,6 @@ enum Convolution {
                     let (xs, ws, ys) = (UncheckedSendable(xb), UncheckedSendable(wb), UncheckedSendable(yb))
                     let phases = g.stride > 1 && !g.isPointwise ? splitPhases(g, input: xb) : nil
                     let biasValues = bias?.scalars
-                    // Weights packed once for the small-M kernel: one panel set per group.
-                    let panelSize = useSmallRows ? sfc_small_gemm_packed_size(Int32(g.groupOut), Int32(g.patchSize)) : 0
-                    let packed = ScratchBuffer(count: max(1, panelSize * g.groups))
-                    if useSmallRows {
-                        for group in 0..<g.groups {
-                            sfc_small_gemm_pack(Int32(g.groupOut), Int32(g.patchSize), wb + group * g.groupOut * g.patchSize,
-                                                Int32(g.patchSize), packed.pointer + group * panelSize)
-                        }
-                    }
                     let phaseImage = g.height * g.stride * ((g.width + g.stride - 1) / g.stride) * g.inChannels
                     do {
                         Parallel.forEachChunk(tasks, costPerItem: width * g.patchSize * g.groupOut) { range in
@@ -243,15 +227,10 @@ enum Convolution {
                                     let value = biasValues?[group * g.groupOut + o] ?? 0
                                     (c + o * g.outPlane).update(repeating: value, count: count)
                                 }
-                                if useSmallRows {
-                                    sfc_small_gemm(Int32(g.groupOut), Int32(count), Int32(g.patchSize),
-                                                   packed.pointer + group * panelSize, b, Int32(ldb), c, Int32(g.outPlane))
-                                } else {
-                                    BLAS.sgemm(
-                                        m: g.groupOut, n: count, k: g.patchSize,
-                                        a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                        b: b, ldb: ldb, beta: 1, c: c, ldc: g.outPlane)
-                                }
+                                BLAS.sgemm(
+                                    m: g.groupOut, n: count, k: g.patchSize,
+                                    a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                    b: b, ldb: ldb, beta: 1, c: c, ldc: g.outPlane)
                             }
                         }
                     }

@@ -14,23 +14,10 @@ public enum Parallel {
     /// Runs `body` over `0..<count` split into contiguous chunks, one per core; serially when
     /// the work (`count * costPerItem`, in rough element operations) is too small to pay for
     /// waking a second thread.
-    @inlinable
     public static func forEachChunk(
         _ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void
     ) {
-        let chunks = min(coreCount, count)
-        if chunks <= 1 || count * costPerItem < 32_768 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = count * chunk / chunks
-                let end = count * (chunk + 1) / chunks
-                if start < end { box.value(start..<end) }
-            }
-        }
+        forEachChunkWithIndex(count, costPerItem: costPerItem) { _, range in body(range) }
     }
 }
 

@@ -6,3 +6,9 @@ struct MNISTCommand: ParsableCommand {
         abstract: "Train and evaluate Siamese networks on MNIST pairs: the proof that the engine learns.",
         subcommands: [MNISTTrainCommand.self, MNISTEvalCommand.self])
 }
+
+/// Where the MNIST files are, shared by `train` and `eval`.
+struct MNISTDataOptions: ParsableArguments {
+    @Option(help: "Folder with the four MNIST IDX files (.gz or raw). Default: $SIAMFC_MNIST, then ./data/mnist.")
+    var data: String?
+}

@@ -15,8 +15,7 @@ struct MNISTEvalCommand: ParsableCommand {
     @Option(help: "A checkpoint written by siamfc mnist train.")
     var model: String
 
-    @Option(help: "Folder with the four MNIST IDX files (.gz or raw). Default: $SIAMFC_MNIST, then ./data/mnist.")
-    var data: String?
+    @OptionGroup var dataOptions: MNISTDataOptions
 
     @Option(help: "Write the 2-D embedding of the test digits and the training loss curve to this PNG.")
     var plot: String?
@@ -26,7 +25,7 @@ struct MNISTEvalCommand: ParsableCommand {
 
     func run() throws {
         let checkpoint = try Checkpoint.read(path: model)
-        let dataset = try MNISTDataset.locate(explicit: data)
+        let dataset = try MNISTDataset.locate(explicit: dataOptions.data)
         let trainer = try MNISTTrainer(resuming: checkpoint, path: model, dataset: dataset)
         let report = try PairEvaluation.evaluate(trainer.model, splits: trainer.splits)
         if json {

@@ -15,8 +15,7 @@ struct MNISTTrainCommand: ParsableCommand {
             run to exactly the result an uninterrupted run gives.
             """)
 
-    @Option(help: "Folder with the four MNIST IDX files (.gz or raw). Default: $SIAMFC_MNIST, then ./data/mnist.")
-    var data: String?
+    @OptionGroup var dataOptions: MNISTDataOptions
 
     @Option(help: "Output folder for checkpoints.")
     var out = "runs/mnist"
@@ -83,7 +82,7 @@ struct MNISTTrainCommand: ParsableCommand {
 
     func run() throws {
         let fresh = resume == nil ? try makeConfiguration() : nil
-        let dataset = try MNISTDataset.locate(explicit: data)
+        let dataset = try MNISTDataset.locate(explicit: dataOptions.data)
         let checkpointPath = out.hasSuffix("/") ? out + "checkpoint.safetensors" : out + "/checkpoint.safetensors"
         let trainer: MNISTTrainer
         if let resume {
