@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "SiamFCImageIO",
                 "SiamFCEngine",
+                "SiamFCTracker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/SiamFCBenchmarks"),

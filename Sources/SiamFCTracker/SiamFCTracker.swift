@@ -9,6 +9,8 @@ public struct UpdateTimings: Sendable, Equatable {
     public var correlation = 0.0
     public var upsampleAndPeak = 0.0
     public var total: Double { crop + backbone + correlation + upsampleAndPeak }
+
+    public init() {}
 }
 
 /// A SiamFC single-object tracker: `initialize(frame:box:)` on the first frame, then
