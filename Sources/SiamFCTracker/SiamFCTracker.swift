@@ -36,7 +36,7 @@ public final class SiamFCTracker {
     private let window: [Float]
     private let upsampledSize: Int
 
-    public init(model: SiamFCModel, configuration: TrackerConfiguration = .threeScale) throws {
+    public init(model: SiamFCModel, config configuration: TrackerConfiguration = .threeScale) throws {
         try configuration.validate()
         self.model = model
         self.configuration = configuration

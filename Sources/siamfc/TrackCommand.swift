@@ -57,7 +57,7 @@ struct TrackCommand: ParsableCommand {
     func run() throws {
         let listing = try FrameSequence.listFrames(frames)
         let initial = try initialBox()
-        let tracker = try SiamFCTracker(model: try loadModel(), configuration: scales == 5 ? .fiveScale : .threeScale)
+        let tracker = try SiamFCTracker(model: try loadModel(), config: scales == 5 ? .fiveScale : .threeScale)
         if let overlay { try FileSystem.createDirectories(overlay) }
         let reader = FrameReader(files: listing.frames)
         let bar = ProgressBar(quiet: quiet || listing.frames.count < 50)

@@ -164,10 +164,6 @@ enum Convolution {
         return min(g.outPlane, max(64, fit / 16 * 16))
     }
 
-    /// Convolution as GEMMs over blocks of output pixels. Each core fills a cache-sized block of
-    /// im2col columns and multiplies it at once, single-threaded, straight into the NCHW output:
-    /// the column matrix never goes out to memory, which is what limits SiamFC's first layers
-    /// (few output channels, huge images).
     /// How the convolution is multiplied out.
     enum Kernel {
         /// im2col blocks and OpenBLAS's sgemm.
@@ -181,6 +177,10 @@ enum Convolution {
 
     static let implicitAvailable = sfc_small_gemm_available() != 0
 
+    /// The forward convolution. Unless the implicit kernel takes it, it is GEMMs over blocks of
+    /// output pixels: each core fills a cache-sized block of im2col columns and multiplies it,
+    /// single-threaded, straight into the NCHW output, so the column matrix never goes out to
+    /// memory.
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                         relu: Bool = false, kernel: Kernel = .automatic) -> Tensor {
         // The implicit kernel streams the input for every 6-channel panel; beyond 64 channels that
@@ -201,37 +201,35 @@ enum Convolution {
                     let phases = g.stride > 1 && !g.isPointwise ? splitPhases(g, input: xb) : nil
                     let biasValues = bias?.scalars
                     let phaseImage = g.height * g.stride * ((g.width + g.stride - 1) / g.stride) * g.inChannels
-                    do {
-                        Parallel.forEachChunk(tasks, costPerItem: width * g.patchSize * g.groupOut) { range in
-                            let scratch = g.isPointwise ? nil : ScratchBuffer(count: g.patchSize * width)
-                            for task in range {
-                                let block = task % blocks
-                                let group = (task / blocks) % g.groups
-                                let n = task / (blocks * g.groups)
-                                let start = block * width
-                                let count = min(width, g.outPlane - start)
-                                let image = xs.value + n * g.inChannels * g.height * g.width
-                                let b: UnsafePointer<Float>
-                                let ldb: Int
-                                if let scratch {
-                                    im2colBlock(g, image: image, phases: phases.map { UnsafePointer($0.pointer) + n * phaseImage },
-                                                channel0: group * g.groupIn, start: start, count: count, col: scratch.pointer)
-                                    (b, ldb) = (UnsafePointer(scratch.pointer), count)
-                                } else {
-                                    (b, ldb) = (image + group * g.groupIn * g.outPlane + start, g.outPlane)
-                                }
-                                // The block of C starts as the bias and the product is added to it
-                                // (beta = 1): that saves BLAS's zeroing pass and a bias pass.
-                                let c = ys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane + start
-                                for o in 0..<g.groupOut {
-                                    let value = biasValues?[group * g.groupOut + o] ?? 0
-                                    (c + o * g.outPlane).update(repeating: value, count: count)
-                                }
-                                BLAS.sgemm(
-                                    m: g.groupOut, n: count, k: g.patchSize,
-                                    a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                    b: b, ldb: ldb, beta: 1, c: c, ldc: g.outPlane)
+                    Parallel.forEachChunk(tasks, costPerItem: width * g.patchSize * g.groupOut) { range in
+                        let scratch = g.isPointwise ? nil : ScratchBuffer(count: g.patchSize * width)
+                        for task in range {
+                            let block = task % blocks
+                            let group = (task / blocks) % g.groups
+                            let n = task / (blocks * g.groups)
+                            let start = block * width
+                            let count = min(width, g.outPlane - start)
+                            let image = xs.value + n * g.inChannels * g.height * g.width
+                            let b: UnsafePointer<Float>
+                            let ldb: Int
+                            if let scratch {
+                                im2colBlock(g, image: image, phases: phases.map { UnsafePointer($0.pointer) + n * phaseImage },
+                                            channel0: group * g.groupIn, start: start, count: count, col: scratch.pointer)
+                                (b, ldb) = (UnsafePointer(scratch.pointer), count)
+                            } else {
+                                (b, ldb) = (image + group * g.groupIn * g.outPlane + start, g.outPlane)
                             }
+                            // The block of C starts as the bias and the product is added to it
+                            // (beta = 1): that saves BLAS's zeroing pass and a bias pass.
+                            let c = ys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane + start
+                            for o in 0..<g.groupOut {
+                                let value = biasValues?[group * g.groupOut + o] ?? 0
+                                (c + o * g.outPlane).update(repeating: value, count: count)
+                            }
+                            BLAS.sgemm(
+                                m: g.groupOut, n: count, k: g.patchSize,
+                                a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                b: b, ldb: ldb, beta: 1, c: c, ldc: g.outPlane)
                         }
                     }
                     if relu { addBias(nil, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane, relu: true) }
@@ -327,31 +325,29 @@ enum Convolution {
                         let (xs, ws, gys, gxs) = (UncheckedSendable(xb), UncheckedSendable(wb), UncheckedSendable(gyb),
                                                   UncheckedSendable(gxb))
                         let partials = UncheckedSendable(partial.pointer)
-                        do {
-                            Parallel.forEachChunkWithIndex(g.batch, costPerItem: cost) { chunk, images in
-                                let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
-                                let gw = partials.value + chunk * weightCount
-                                for n in images {
-                                    let imageOffset = n * g.inChannels * g.height * g.width
-                                    for group in 0..<g.groups {
-                                        let gyGroup = gys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane
-                                        if needWeight {
-                                            im2colBlock(g, image: xs.value + imageOffset, phases: nil,
-                                                        channel0: group * g.groupIn, start: 0, count: g.outPlane,
-                                                        col: scratch.pointer)
-                                            BLAS.sgemm(
-                                                transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
-                                                a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
-                                                beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
-                                        }
-                                        if needInput {
-                                            BLAS.sgemm(
-                                                transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
-                                                a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                                b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
-                                            col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
-                                                   image: gxs.value + imageOffset)
-                                        }
+                        Parallel.forEachChunkWithIndex(g.batch, costPerItem: cost) { chunk, images in
+                            let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
+                            let gw = partials.value + chunk * weightCount
+                            for n in images {
+                                let imageOffset = n * g.inChannels * g.height * g.width
+                                for group in 0..<g.groups {
+                                    let gyGroup = gys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane
+                                    if needWeight {
+                                        im2colBlock(g, image: xs.value + imageOffset, phases: nil,
+                                                    channel0: group * g.groupIn, start: 0, count: g.outPlane,
+                                                    col: scratch.pointer)
+                                        BLAS.sgemm(
+                                            transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
+                                            a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
+                                            beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
+                                    }
+                                    if needInput {
+                                        BLAS.sgemm(
+                                            transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
+                                            a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
+                                            b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
+                                        col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
+                                               image: gxs.value + imageOffset)
                                     }
                                 }
                             }
