@@ -48,7 +48,7 @@ let package = Package(
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "SiamFCMNIST", dependencies: ["SiamFCEngine", "SiamFCImageIO", "CZlib"]),
         .target(name: "SiamFCTracker", dependencies: ["SiamFCEngine", "SiamFCImageIO"]),
-        .target(name: "SiamFCEvaluation", dependencies: ["SiamFCImageIO"]),
+        .target(name: "SiamFCEvaluation", dependencies: ["SiamFCTracker", "SiamFCImageIO"]),
 
         // Command line.
         .executableTarget(
@@ -79,7 +79,9 @@ let package = Package(
         .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCTrackerTests", dependencies: ["SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCEvaluationTests", dependencies: ["SiamFCEvaluation", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(
+            name: "SiamFCEvaluationTests",
+            dependencies: ["SiamFCEvaluation", "SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCCLITests",
             dependencies: ["siamfc", "SiamFCImageIO", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTestSupport"]),

@@ -7,6 +7,16 @@ public enum TrackingMetrics {
     public static let overlapThresholds: [Double] = (0...20).map { Double($0) / 20 }
     /// Centre-error thresholds of the precision curve: 0, 1, …, 50 pixels.
     public static let errorThresholds: [Double] = (0...50).map(Double.init)
+    /// Thresholds of the normalised precision curve: 0, 0.01, …, 0.5 (LaSOT's).
+    public static let normalizedThresholds: [Double] = (0...50).map { Double($0) / 100 }
+
+    /// Centre error with each axis divided by the ground truth's size (LaSOT's normalised
+    /// precision), so that large and small targets weigh alike.
+    public static func normalizedCenterError(_ prediction: BoundingBox, _ truth: BoundingBox) -> Double {
+        let (p, t) = (prediction.center, truth.center)
+        let dx = (p.x - t.x) / truth.width, dy = (p.y - t.y) / truth.height
+        return (dx * dx + dy * dy).squareRoot()
+    }
 
     /// Intersection over union of two `x,y,w,h` boxes, with the toolkit's convention that a box
     /// spans `x … x + w` (no ±1); 0 when they do not meet.
@@ -29,6 +39,8 @@ public enum TrackingMetrics {
     public struct Curves: Sendable, Equatable, Codable {
         public var success: [Double]
         public var precision: [Double]
+        /// Fraction of frames within each of ``normalizedThresholds``.
+        public var normalizedPrecision: [Double]
         /// Frames that had ground truth and were scored.
         public var frames: Int
 
@@ -38,33 +50,41 @@ public enum TrackingMetrics {
         public var precisionScore: Double { precision.count > 20 ? precision[20] : 0 }
         /// Success at IoU 0.5.
         public var successRate: Double { success.count > 10 ? success[10] : 0 }
+        /// Area under the normalised precision curve (its mean over 0 … 0.5).
+        public var normalizedPrecisionScore: Double {
+            normalizedPrecision.reduce(0, +) / Double(max(normalizedPrecision.count, 1))
+        }
     }
 
     /// Curves of one sequence. Frames without ground truth (nil) are left out; `predictions`
     /// longer than the ground truth are cut to it, as for OTB Diving.
     public static func curves(predictions: [BoundingBox], groundTruth: [BoundingBox?]) -> Curves {
-        var ious: [Double] = [], errors: [Double] = []
+        var ious: [Double] = [], errors: [Double] = [], normalized: [Double] = []
         for (prediction, truth) in zip(predictions, groundTruth) {
             guard let truth else { continue }
             ious.append(iou(prediction, truth))
             errors.append(centerError(prediction, truth))
+            normalized.append(normalizedCenterError(prediction, truth))
         }
         let n = Double(max(ious.count, 1))
         return Curves(
             success: overlapThresholds.map { t in Double(ious.filter { $0 > t }.count) / n },
             precision: errorThresholds.map { t in Double(errors.filter { $0 <= t }.count) / n },
+            normalizedPrecision: normalizedThresholds.map { t in Double(normalized.filter { $0 <= t }.count) / n },
             frames: ious.count)
     }
 
     /// Curves averaged over sequences (each sequence counts once, whatever its length).
     public static func average(_ all: [Curves]) -> Curves {
         guard let first = all.first else {
-            return Curves(success: overlapThresholds.map { _ in 0 }, precision: errorThresholds.map { _ in 0 }, frames: 0)
+            return Curves(success: overlapThresholds.map { _ in 0 }, precision: errorThresholds.map { _ in 0 },
+                          normalizedPrecision: normalizedThresholds.map { _ in 0 }, frames: 0)
         }
         let k = Double(all.count)
-        return Curves(
-            success: first.success.indices.map { i in all.map { $0.success[i] }.reduce(0, +) / k },
-            precision: first.precision.indices.map { i in all.map { $0.precision[i] }.reduce(0, +) / k },
-            frames: all.map(\.frames).reduce(0, +))
+        func mean(_ curve: KeyPath<Curves, [Double]>) -> [Double] {
+            first[keyPath: curve].indices.map { i in all.map { $0[keyPath: curve][i] }.reduce(0, +) / k }
+        }
+        return Curves(success: mean(\.success), precision: mean(\.precision),
+                      normalizedPrecision: mean(\.normalizedPrecision), frames: all.map(\.frames).reduce(0, +))
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// Files (ground truth, tracker output) use this convention as written; code that indexes
 /// 0-based pixel arrays converts explicitly with ``zeroBasedX`` and ``zeroBasedY``.
-public struct BoundingBox: Sendable, Equatable, Hashable, CustomStringConvertible {
+public struct BoundingBox: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
     public var x: Double
     public var y: Double
     public var width: Double

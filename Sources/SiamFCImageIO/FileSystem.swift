@@ -24,7 +24,7 @@ public enum FileSystem {
     public static func isFile(_ path: String) -> Bool { kind(path) == .file }
 
     /// Entry names of a directory, without `.` and `..`, in no particular order.
-    static func contents(of path: String) throws -> [String] {
+    public static func contents(of path: String) throws -> [String] {
         switch kind(path) {
         case .missing:
             var info = stat()

@@ -25,6 +25,9 @@ import SiamFCTestSupport
         #expect(curves.success[20] == 0)            // IoU > 1 never
         #expect(curves.precision[0] == 1.0 / 3.0 && curves.precision[5] == 2.0 / 3.0)
         #expect(abs(curves.successScore - curves.success.reduce(0, +) / 21) < 1e-12)
+        // Normalised error: 5 px right on a 10 px wide box is 0.5.
+        #expect(TrackingMetrics.normalizedCenterError(BoundingBox(x: 6, y: 1, width: 10, height: 10), a) == 0.5)
+        #expect(curves.normalizedPrecision[0] == 1.0 / 3.0 && curves.normalizedPrecision[50] == 2.0 / 3.0)
         let averaged = TrackingMetrics.average([curves, TrackingMetrics.curves(predictions: [a], groundTruth: [a])])
         #expect(averaged.success[0] == (2.0 / 3.0 + 1) / 2)
     }
