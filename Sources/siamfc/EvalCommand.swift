@@ -48,15 +48,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let sequences = try OnePassEvaluation.discover(paths)
-        let modelPath = try model ?? BundledModel.path ?? {
-            throw CLIError("no bundled model exists yet: pass --model FILE (for example ../shared/models/fdsiamfc30.safetensors)")
-        }()
-        let tracking: SiamFCModel
-        do {
-            tracking = try SiamFCModel(contentsOf: modelPath)
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
-        }
+        let (tracking, modelPath) = try BundledModel.load(model)
         let bar = ProgressBar(quiet: quiet)
         let done = ProgressCounter(total: sequences.count, bar: bar)
         let results = try OnePassEvaluation.run(

@@ -57,7 +57,7 @@ struct TrackCommand: ParsableCommand {
     func run() throws {
         let listing = try FrameSequence.listFrames(frames)
         let initial = try initialBox()
-        let tracker = try SiamFCTracker(model: try loadModel(), config: scales == 5 ? .fiveScale : .threeScale)
+        let tracker = try SiamFCTracker(model: try BundledModel.load(model).model, config: scales == 5 ? .fiveScale : .threeScale)
         if let overlay { try FileSystem.createDirectories(overlay) }
         let reader = FrameReader(files: listing.frames)
         let bar = ProgressBar(quiet: quiet || listing.frames.count < 50)
@@ -136,23 +136,24 @@ struct TrackCommand: ParsableCommand {
         }
         return first
     }
-
-    func loadModel() throws -> SiamFCModel {
-        do {
-            if let model { return try SiamFCModel(contentsOf: model) }
-            guard let bundled = BundledModel.path else {
-                throw CLIError("no bundled model exists yet: pass --model FILE (for example ../shared/models/fdsiamfc30.safetensors)")
-            }
-            return try SiamFCModel(contentsOf: bundled)
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
-        }
-    }
 }
 
 /// The default model that ships with the package, once it exists.
 enum BundledModel {
     static var path: String? { nil }
+
+    /// The model at `explicit` (`--model`), or the bundled one; with neither, a one-line error
+    /// that says what to pass. Returns the model and the file it came from.
+    static func load(_ explicit: String?) throws -> (model: SiamFCModel, path: String) {
+        guard let path = explicit ?? Self.path else {
+            throw CLIError("no bundled model exists yet: pass --model FILE (for example ../shared/models/fdsiamfc30.safetensors)")
+        }
+        do {
+            return (try SiamFCModel(contentsOf: path), path)
+        } catch let error as TrackerError {
+            throw CLIError(error.message)
+        }
+    }
 }
 
 /// Path helpers for display.
