@@ -47,7 +47,9 @@ let package = Package(
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "SiamFCMNIST", dependencies: ["SiamFCEngine", "SiamFCImageIO", "CZlib"]),
-        .target(name: "SiamFCTracker", dependencies: ["SiamFCEngine", "SiamFCImageIO"]),
+        // The bundled default model is a resource: trained by `siamfc train`, see MODEL.md.
+        .target(name: "SiamFCTracker", dependencies: ["SiamFCEngine", "SiamFCImageIO"],
+                resources: [.copy("Resources/siamfc-default.safetensors")]),
         .target(name: "SiamFCEvaluation", dependencies: ["SiamFCTracker", "SiamFCImageIO"]),
 
         // Command line.

@@ -10,9 +10,12 @@ public struct SequenceSummary: Sendable, Codable, Equatable {
     public let normalizedPrecisionScore: Double
     public let successRate: Double
     public let framesPerSecond: Double
+    /// Tracking time, kept so that merged shards give the overall speed exactly; nil in
+    /// summaries written before it was recorded.
+    public let seconds: Double?
     public let curves: TrackingMetrics.Curves
 
-    init(name: String, curves: TrackingMetrics.Curves, frames: Int, framesPerSecond: Double) {
+    init(name: String, curves: TrackingMetrics.Curves, frames: Int, seconds: Double) {
         self.name = name
         self.frames = frames
         self.curves = curves
@@ -20,7 +23,13 @@ public struct SequenceSummary: Sendable, Codable, Equatable {
         precisionScore = curves.precisionScore
         normalizedPrecisionScore = curves.normalizedPrecisionScore
         successRate = curves.successRate
-        self.framesPerSecond = framesPerSecond
+        self.seconds = seconds
+        framesPerSecond = seconds > 0 ? Double(frames) / seconds : 0
+    }
+
+    /// `seconds`, or for older summaries what their frame rate implies.
+    var trackingSeconds: Double {
+        seconds ?? (framesPerSecond > 0 ? Double(frames) / framesPerSecond : 0)
     }
 }
 
@@ -30,16 +39,27 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     public let tracker: String
     public let sequences: [SequenceSummary]
     public let overall: SequenceSummary
+    /// The part of the benchmark this report covers when it was run with `--shard`.
+    public let shard: EvaluationShard?
+    /// With ``shard``: how many sequences the whole benchmark has.
+    public let discoveredSequences: Int?
 
-    public init(tracker: String, results: [SequenceResult]) {
+    public init(tracker: String, results: [SequenceResult], shard: EvaluationShard? = nil, discoveredSequences: Int? = nil) {
+        self.init(tracker: tracker,
+                  sequences: results.map { SequenceSummary(name: $0.name, curves: $0.curves, frames: $0.boxes.count, seconds: $0.seconds) },
+                  shard: shard, discoveredSequences: discoveredSequences)
+    }
+
+    /// A report over sequences already scored; the overall figures are computed from them, so
+    /// the same sequences in the same order give the same report however they were run.
+    public init(tracker: String, sequences: [SequenceSummary], shard: EvaluationShard? = nil, discoveredSequences: Int? = nil) {
         self.tracker = tracker
-        sequences = results.map {
-            SequenceSummary(name: $0.name, curves: $0.curves, frames: $0.boxes.count, framesPerSecond: $0.framesPerSecond)
-        }
-        let frames = results.map(\.boxes.count).reduce(0, +)
-        let seconds = results.map(\.seconds).reduce(0, +)
-        overall = SequenceSummary(name: "overall", curves: TrackingMetrics.average(results.map(\.curves)), frames: frames,
-                                  framesPerSecond: seconds > 0 ? Double(frames) / seconds : 0)
+        self.sequences = sequences
+        self.shard = shard
+        self.discoveredSequences = discoveredSequences
+        overall = SequenceSummary(name: "overall", curves: TrackingMetrics.average(sequences.map(\.curves)),
+                                  frames: sequences.map(\.frames).reduce(0, +),
+                                  seconds: sequences.map(\.trackingSeconds).reduce(0, +))
     }
 
     /// A fixed-width table: AUC, precision at 20 px, normalised precision and speed per sequence.
@@ -56,14 +76,25 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
     /// Writes `DIR/results/<sequence>.txt` (OTB format: `x,y,w,h` per frame), `DIR/summary.json`
     /// and the plots, each file atomically.
     public static func write(_ results: [SequenceResult], report: EvaluationReport, to directory: String) throws {
+        try writeResults(results, to: directory)
+        try report.writeSummary(to: directory)
+        try writePlots([(report.tracker, report.overall.curves)], to: directory)
+    }
+
+    /// Writes `DIR/results/<sequence>.txt`, one `x,y,w,h` line per frame.
+    public static func writeResults(_ results: [SequenceResult], to directory: String) throws {
         try FileSystem.createDirectories(directory + "/results")
         for result in results {
             try AtomicFile.write(result.boxes.map { $0.description + "\n" }.joined(), to: directory + "/results/\(result.name).txt")
         }
+    }
+
+    /// Writes `DIR/summary.json`.
+    public func writeSummary(to directory: String) throws {
+        try FileSystem.createDirectories(directory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(report)), to: directory + "/summary.json")
-        try writePlots([(report.tracker, report.overall.curves)], to: directory)
+        try AtomicFile.write(Array(try encoder.encode(self)), to: directory + "/summary.json")
     }
 
     /// Success and precision plots of several trackers, as siamfc/OTB draw them: the legend gives

@@ -11,34 +11,29 @@ public struct SequenceResult: Sendable, Codable, Equatable {
     /// Tracking time (initialise and every update; decoding excluded).
     public let seconds: Double
 
+    public init(name: String, boxes: [BoundingBox], curves: TrackingMetrics.Curves, seconds: Double) {
+        self.name = name
+        self.boxes = boxes
+        self.curves = curves
+        self.seconds = seconds
+    }
+
     public var framesPerSecond: Double { seconds > 0 ? Double(boxes.count) / seconds : 0 }
 }
 
 /// One-pass evaluation (OPE): each sequence is tracked once from its first ground-truth box.
 public enum OnePassEvaluation {
-    /// The sequence folders under `roots`: a root that is itself a sequence (frames plus ground
-    /// truth) counts as one; otherwise its subfolders that are sequences, in natural order.
+    /// The sequence folders under `roots` (see ``FrameSequence/discover(_:)``).
     public static func discover(_ roots: [String]) throws -> [String] {
-        var found: [String] = []
-        for root in roots {
-            if FrameSequence.locateGroundTruth(root) != nil {
-                found.append(root)
-                continue
-            }
-            let children = try FileSystem.contents(of: root).filter { !$0.hasPrefix(".") }
-            let sequences = NaturalOrder.sorted(children).map { root.hasSuffix("/") ? root + $0 : root + "/" + $0 }
-                .filter { FileSystem.isDirectory($0) && FrameSequence.locateGroundTruth($0) != nil }
-            guard !sequences.isEmpty else {
-                throw ImageIOError(path: root, reason: .noGroundTruth, message: "no sequence with ground truth found")
-            }
-            found += sequences
-        }
-        return found
+        try FrameSequence.discover(roots)
     }
 
     /// Tracks one sequence. Frames past the ground truth are tracked too (their boxes are
     /// saved); only frames with ground truth are scored.
-    public static func run(_ path: String, model: SiamFCModel, config: TrackerConfiguration) throws -> SequenceResult {
+    /// `shouldStop` is asked before every frame; when it says yes the sequence is abandoned with
+    /// ``EvaluationInterrupted``.
+    public static func run(_ path: String, model: SiamFCModel, config: TrackerConfiguration,
+                           shouldStop: () -> Bool = { false }) throws -> SequenceResult {
         let sequence = try FrameSequence(path: path)
         guard let truth = sequence.groundTruth, let first = truth.box(at: 0) else {
             throw ImageIOError(path: path, reason: .noGroundTruth, message: "the first frame has no ground-truth box")
@@ -48,6 +43,7 @@ public enum OnePassEvaluation {
         var boxes: [BoundingBox] = []
         var seconds = 0.0
         while let (file, frame) = try reader.next() {
+            if shouldStop() { throw EvaluationInterrupted() }
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 if boxes.isEmpty {
@@ -67,22 +63,34 @@ public enum OnePassEvaluation {
 
     /// Tracks every sequence, `jobs` at a time. Results come back in the order of `paths` and do
     /// not depend on `jobs`: each sequence has its own tracker, and the engine's arithmetic does
-    /// not depend on what else runs.
+    /// not depend on what else runs. `finished` receives each result as soon as it is known (to
+    /// save it, so that an interrupted run can resume); once `shouldStop` says yes, no sequence
+    /// starts, running ones are abandoned, and the call throws ``EvaluationInterrupted``.
     public static func run(_ paths: [String], model: SiamFCModel, config: TrackerConfiguration, jobs: Int,
-                           progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> [SequenceResult] {
+                           progress: @escaping @Sendable (String) -> Void = { _ in },
+                           finished: @escaping @Sendable (SequenceResult) throws -> Void = { _ in },
+                           shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> [SequenceResult] {
         let results = ResultList(count: paths.count)
         let lanes = max(1, min(jobs, paths.count))
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: lanes) { _ in
-            while let i = next.take(below: paths.count) {
-                let outcome = Result { try run(paths[i], model: model, config: config) }
+            while !shouldStop(), let i = next.take(below: paths.count) {
+                let outcome = Result {
+                    let result = try run(paths[i], model: model, config: config, shouldStop: shouldStop)
+                    try finished(result)
+                    return result
+                }
                 results.set(i, outcome)
                 progress(paths[i])
             }
         }
+        if shouldStop() { throw EvaluationInterrupted() }
         return try results.all()
     }
 }
+
+/// Thrown when an evaluation stops on request before every sequence is done.
+public struct EvaluationInterrupted: Error, Sendable {}
 
 /// Hands out indices to concurrent workers.
 private final class Counter: @unchecked Sendable {

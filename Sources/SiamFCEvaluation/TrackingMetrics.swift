@@ -25,7 +25,9 @@ public enum TrackingMetrics {
         let right = min(a.x + a.width, b.x + b.width), bottom = min(a.y + a.height, b.y + b.height)
         let intersection = max(right - left, 0) * max(bottom - top, 0)
         let union = a.width * a.height + b.width * b.height - intersection
-        return union > 0 ? intersection / union : 0
+        // As the toolkit: `(x + w) − x` can round above `w`, so a box against itself could score
+        // over 1 and pass the "IoU > 1" threshold; the epsilon and the clip keep it in 0...1.
+        return min(max(intersection / (union + Double.ulpOfOne), 0), 1)
     }
 
     /// Distance between box centres, with centres at `x + (w − 1)/2`, `y + (h − 1)/2`.

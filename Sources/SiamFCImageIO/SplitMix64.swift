@@ -20,12 +20,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Uniform in `[0, 1)` with 53 random bits, computed here rather than with `Double.random`
     /// so the mapping cannot change with the standard library.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// Uniform in `[low, high)`.
-    mutating func uniform(_ low: Double, _ high: Double) -> Double {
+    public mutating func uniform(_ low: Double, _ high: Double) -> Double {
         low + (high - low) * nextUnit()
     }
 
@@ -53,7 +53,7 @@ extension SplitMix64 {
 
     /// The generator for stream `stream` of `seed`. Seeds are hashed rather than offset, because
     /// SplitMix64 sequences whose seeds differ by a multiple of its increment are shifted copies.
-    init(seed: UInt64, stream: UInt64) {
+    public init(seed: UInt64, stream: UInt64) {
         var salt = SplitMix64(seed: stream)
         var mixed = SplitMix64(seed: seed ^ salt.next())
         self.init(seed: mixed.next())

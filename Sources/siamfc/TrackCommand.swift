@@ -56,7 +56,7 @@ struct TrackCommand: ParsableCommand {
 
     func run() throws {
         let listing = try FrameSequence.listFrames(frames)
-        let initial = try initialBox()
+        let initial = try InitialBox.resolve(box: box, frames: frames)
         let tracker = try SiamFCTracker(model: try BundledModel.load(model).model, config: scales == 5 ? .fiveScale : .threeScale)
         if let overlay { try FileSystem.createDirectories(overlay) }
         let reader = FrameReader(files: listing.frames)
@@ -65,8 +65,13 @@ struct TrackCommand: ParsableCommand {
         var sheet = ContactSheet(frameCount: listing.frames.count, every: every)
         let started = monotonicSeconds()
         var index = -1
+        // Ctrl-C or SIGTERM ends the run before the output is written, so a previous file stays whole.
+        let interrupt = InterruptFlag()
         while let (file, frame) = try reader.next() {
             index += 1
+            if interrupt.isRaised {
+                throw CLIError("interrupted at frame \(index + 1) of \(listing.frames.count): no output written")
+            }
             let result: (box: BoundingBox, score: Float?)
             do {
                 if index == 0 {
@@ -118,35 +123,15 @@ struct TrackCommand: ParsableCommand {
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
-
-    func initialBox() throws -> BoundingBox {
-        if let box {
-            let values = box.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard values.count == 4, let x = values[0], let y = values[1], let w = values[2], let h = values[3] else {
-                throw ValidationError("--box takes x,y,w,h, e.g. --box 120,80,40,60")
-            }
-            return BoundingBox(x: x, y: y, width: w, height: h)
-        }
-        guard let (path, format) = FrameSequence.locateGroundTruth(frames) else {
-            throw CLIError("\(frames): no initial box: pass --box x,y,w,h (no ground-truth file found)")
-        }
-        let truth = try GroundTruth.load(path: path, format: format)
-        guard let first = truth.box(at: 0) else {
-            throw CLIError("\(path): line 1 has no box (NaN or zero size): pass --box x,y,w,h")
-        }
-        return first
-    }
 }
 
-/// The default model that ships with the package, once it exists.
+/// The default model that ships with the package (see MODEL.md), or the one --model names.
 enum BundledModel {
-    static var path: String? { nil }
-
-    /// The model at `explicit` (`--model`), or the bundled one; with neither, a one-line error
-    /// that says what to pass. Returns the model and the file it came from.
+    /// The model at `explicit` (`--model`), or the bundled default model. Returns the model and
+    /// the file it came from.
     static func load(_ explicit: String?) throws -> (model: SiamFCModel, path: String) {
-        guard let path = explicit ?? Self.path else {
-            throw CLIError("no bundled model exists yet: pass --model FILE (for example ../shared/models/fdsiamfc30.safetensors)")
+        guard let path = explicit ?? SiamFCModel.bundledPath else {
+            throw CLIError("the bundled model (\(SiamFCModel.bundledFileName)) is not next to this executable: pass --model FILE")
         }
         do {
             return (try SiamFCModel(contentsOf: path), path)

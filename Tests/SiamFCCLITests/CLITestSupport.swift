@@ -44,6 +44,24 @@ enum CLI {
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// Starts `siamfc arguments`, waits until `ready()` (or two minutes), sends SIGINT as Ctrl-C
+    /// does, and waits for the process to end.
+    static func interrupt(_ arguments: [String], when ready: () -> Bool) throws -> (status: Int32, signalled: Bool, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !ready() && Date() < deadline && process.isRunning { usleep(10_000) }
+        process.interrupt()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal, stderr)
+    }
 }
 
 

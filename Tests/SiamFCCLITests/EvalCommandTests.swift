@@ -13,8 +13,9 @@ import SiamFCImageIO
         #expect(result.stdout.contains("seq") && result.stdout.contains("overall"))
         #expect(FileSystem.isFile(dir + "/eval/results/seq.txt") && FileSystem.isFile(dir + "/eval/summary.json"))
         #expect(FileSystem.isFile(dir + "/eval/success.svg") && FileSystem.isFile(dir + "/eval/precision.png"))
-        let missing = try CLI.run(["eval", sequence])
-        #expect(missing.status == 1 && missing.stderr.contains("no bundled model"))
+        let bundled = try CLI.run(["eval", sequence, "--out", dir + "/bundled", "--quiet"])
+        #expect(bundled.status == 0 && bundled.stdout.contains("seq"), "\(bundled.stderr)")
+        #expect(FileSystem.isFile(dir + "/bundled/summary.json"))
         let empty = try CLI.run(["eval", dir + "/eval", "--model", model])
         #expect(empty.status == 1 && empty.stderrLines.count == 1)
     }

@@ -60,23 +60,12 @@ import SiamFCMNIST
         let whole = try CLI.run(options + ["--out", dir + "/whole"])
         #expect(whole.status == 0, "\(whole.stderr)")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.executable)
-        process.arguments = options + ["--out", dir + "/part"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // Wait for the first checkpoint, then interrupt as Ctrl-C does.
-        let deadline = Date().addingTimeInterval(60)
-        while !FileSystem.isFile(dir + "/part/checkpoint.safetensors") && Date() < deadline && process.isRunning {
-            usleep(20_000)
+        // Interrupt after the first checkpoint, as Ctrl-C does.
+        let stopped = try CLI.interrupt(options + ["--out", dir + "/part"]) {
+            FileSystem.isFile(dir + "/part/checkpoint.safetensors")
         }
-        process.interrupt()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(stderr)")
-        #expect(stderr.contains("interrupted: checkpoint saved"))
+        #expect(stopped.status == 1 && !stopped.signalled, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("interrupted: checkpoint saved"))
         let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/part/checkpoint.json")))
         #expect(((state as? [String: Any])?["state"] as? [String: Any])?["finished"] as? Bool == false)
 

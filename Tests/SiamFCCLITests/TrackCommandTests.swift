@@ -61,13 +61,27 @@ import SiamFCTracker
         #expect(sheet.width == 3 * 244 + 4)  // three tiles (frames 1, 3, 5) of 240 px and gaps
     }
 
+    @Test func withoutModelTheBundledModelTracks() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, _) = try fixture(dir)
+        let result = try CLI.run(["track", sequence, "--format", "otb"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let truth = try #require(try FrameSequence(path: sequence).groundTruth?.box(at: 0))
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        // How well it tracks is BundledModelTests' subject; here: it runs without --model.
+        #expect(lines.count == 6 && lines[0] == truth.description)
+        #expect(lines.allSatisfy { $0.split(separator: ",").compactMap { Double($0) }.filter(\.isFinite).count == 4 })
+    }
+
     @Test func refusalsAreOneLineErrors() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
         let (sequence, model) = try fixture(dir)
-        // No model given and none bundled yet.
-        var result = try CLI.run(["track", sequence])
-        #expect(result.status == 1 && result.stderrLines.count == 1 && result.stderr.contains("no bundled model"))
+        // A binary copied away from its build folder has no bundled model: it says so.
+        try FileManager.default.copyItem(atPath: CLI.executable, toPath: dir + "/siamfc")
+        var result = try CLI.run(["track", sequence], executable: dir + "/siamfc")
+        #expect(result.status == 1 && result.stderrLines.count == 1 && result.stderr.contains("pass --model FILE"))
         // No box and no ground truth.
         try FileManager.default.removeItem(atPath: sequence + "/groundtruth_rect.txt")
         result = try CLI.run(["track", sequence, "--model", model])

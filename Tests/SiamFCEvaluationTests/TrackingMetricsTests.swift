@@ -28,6 +28,10 @@ import SiamFCTestSupport
         // Normalised error: 5 px right on a 10 px wide box is 0.5.
         #expect(TrackingMetrics.normalizedCenterError(BoundingBox(x: 6, y: 1, width: 10, height: 10), a) == 0.5)
         #expect(curves.normalizedPrecision[0] == 1.0 / 3.0 && curves.normalizedPrecision[50] == 2.0 / 3.0)
+        // (x + w) − x rounds above w for this box; its IoU with itself must still be 1 at most.
+        let rounding = BoundingBox(x: 244.73, y: 131.59, width: 36.57, height: 27.71)
+        #expect(TrackingMetrics.iou(rounding, rounding) == 1)
+        #expect(TrackingMetrics.curves(predictions: [rounding], groundTruth: [rounding]).success[20] == 0)
         let averaged = TrackingMetrics.average([curves, TrackingMetrics.curves(predictions: [a], groundTruth: [a])])
         #expect(averaged.success[0] == (2.0 / 3.0 + 1) / 2)
     }

@@ -1,0 +1,63 @@
+import Foundation
+import SiamFCImageIO
+
+/// The finished sequences of an evaluation run, one JSON file each in `OUT/progress/`, written
+/// atomically as each sequence ends, so that an interrupted run resumes (`eval --resume`)
+/// without tracking them again. Each file records the model and scale count it was made with,
+/// and a resumed run refuses files made with other ones.
+public struct EvaluationProgress: Sendable {
+    public let directory: String
+    let model: String
+    let scales: Int
+
+    struct Entry: Codable {
+        let model: String
+        let scales: Int
+        let result: SequenceResult
+    }
+
+    public init(outputDirectory: String, model: String, scales: Int) {
+        directory = (outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory) + "/progress"
+        self.model = model
+        self.scales = scales
+    }
+
+    func path(_ name: String) -> String { directory + "/\(name).json" }
+
+    public func save(_ result: SequenceResult) throws {
+        try FileSystem.createDirectories(directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(Array(try encoder.encode(Entry(model: model, scales: scales, result: result))), to: path(result.name))
+    }
+
+    /// The saved result of `sequence`, or nil when it has none. A file that does not parse, was
+    /// made with another model or scale count, or whose boxes do not match the sequence's frames
+    /// is an error that names it.
+    public func load(_ sequence: FrameSequence) throws -> SequenceResult? {
+        let file = path(sequence.name)
+        guard FileSystem.isFile(file) else { return nil }
+        let entry: Entry
+        do {
+            entry = try JSONDecoder().decode(Entry.self, from: Data(try FileBytes.read(file)))
+        } catch let error as ImageIOError {
+            throw error
+        } catch {
+            throw EvaluationError(path: file, "not a saved sequence result (unreadable JSON)")
+        }
+        guard entry.model == model, entry.scales == scales else {
+            throw EvaluationError(path: file, "made with \(entry.model) at \(entry.scales) scales, not \(model) at \(scales): "
+                + "resume with the same --model and --scales, or start again without --resume")
+        }
+        guard entry.result.name == sequence.name, entry.result.boxes.count == sequence.frames.count,
+              entry.result.seconds.isFinite, entry.result.seconds >= 0 else {
+            throw EvaluationError(path: file, "does not match the sequence \(sequence.name) (\(sequence.frames.count) frames)")
+        }
+        return entry.result
+    }
+
+    /// Removes the saved results (after the report is written, or before a fresh run).
+    public func clear() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

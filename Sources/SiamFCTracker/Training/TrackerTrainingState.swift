@@ -1,0 +1,41 @@
+/// How far a training run has come: saved in every checkpoint with the configuration.
+public struct TrackerTrainingState: Sendable, Codable, Equatable {
+    /// Optimisation steps done, over all epochs.
+    public var step = 0
+    /// Training time so far, validation excluded.
+    public var elapsedSeconds = 0.0
+    /// The total loss of every step.
+    public var losses: [Float] = []
+    /// The part of it that is the logistic loss on the labels (equal to `losses` without a teacher).
+    public var labelLosses: [Float] = []
+    /// Validation after each epoch.
+    public var validation: [ValidationRecord] = []
+    public var finished = false
+
+    public init() {}
+
+    public struct ValidationRecord: Sendable, Codable, Equatable {
+        public let epoch: Int
+        public let successScore: Double
+        public let precisionScore: Double
+
+        public init(epoch: Int, successScore: Double, precisionScore: Double) {
+            self.epoch = epoch
+            self.successScore = successScore
+            self.precisionScore = precisionScore
+        }
+    }
+}
+
+/// Progress of a tracker training run, reported after every step.
+public struct TrackerTrainingProgress: Sendable {
+    public let epoch: Int
+    public let epochs: Int
+    /// Steps done within the epoch.
+    public let step: Int
+    public let stepsPerEpoch: Int
+    /// Mean loss of the last (up to) 50 steps.
+    public let loss: Float
+    public let pairsPerSecond: Double
+    public let secondsRemaining: Double
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import SiamFCImageIO
+import SiamFCTracker
+
+/// `siamfc train` on a short synthetic sequence with a tiny network.
+@Suite struct TrainCommandTests {
+    static let tiny = ["--widths", "8,16,16,16,12", "--batch-size", "4", "--quiet"]
+
+    @Test func trainsValidatesAndWritesAModelThatTrackCanUse() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, teacher) = try TrackCommandTests().fixture(dir, frames: 8)
+        let result = try CLI.run(["train", "--data", sequence, "--val", sequence, "--out", dir + "/run", "--epochs", "2",
+                                  "--pairs-per-epoch", "8", "--teacher", teacher] + Self.tiny)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("finished 4 steps") && result.stdout.contains("validation AUC"))
+        for file in ["model.safetensors", "checkpoint.safetensors", "checkpoint.json", "loss.png"] {
+            #expect(FileSystem.isFile(dir + "/run/" + file), "\(file)")
+        }
+        let checkpoint = try TrackerCheckpoint.read(path: dir + "/run/checkpoint.safetensors")
+        #expect(checkpoint.state.validation.map(\.epoch) == [1, 2])
+        #expect(checkpoint.state.validation.allSatisfy { (0...1).contains($0.successScore) })
+        let tracked = try CLI.run(["track", sequence, "--model", dir + "/run/model.safetensors", "--format", "otb"])
+        #expect(tracked.status == 0 && tracked.stdout.split(separator: "\n").count == 8, "\(tracked.stderr)")
+    }
+
+    @Test func badOptionsFailOnOneLine() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, _) = try TrackCommandTests().fixture(dir, frames: 4)
+        let cases: [([String], String)] = [
+            (["train", "--data", sequence, "--widths", "8,16"], "five numbers"),
+            (["train", "--data", sequence, "--widths", "8,15,16,16,12"], "even"),
+            (["train", "--data", sequence, "--batch-size", "1"], "batch size"),
+            (["train"], "--data"),
+            (["train", "--data", dir + "/missing"], dir + "/missing"),
+            (["train", "--data", sequence, "--teacher", dir + "/missing.safetensors"], "missing.safetensors"),
+            (["train", "--resume", dir + "/missing.safetensors"], "missing.safetensors"),
+            (["train", "--resume", dir + "/model.safetensors"], "not a tracker training checkpoint"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try CLI.run(arguments + ["--out", dir + "/run"])
+            #expect(result.status != 0 && !result.crashed, "\(arguments)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+            #expect(result.stderrLines.filter { !$0.hasPrefix("Usage") && !$0.hasPrefix("  See") && !$0.isEmpty }.count == 1,
+                    "\(arguments): \(result.stderr)")
+        }
+    }
+
+    /// A real SIGINT saves a checkpoint; resuming it (options come from the checkpoint) ends
+    /// exactly where an uninterrupted run ends.
+    @Test func interruptSavesACheckpointAndResumeMatchesAnUninterruptedRun() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, _) = try TrackCommandTests().fixture(dir, frames: 6)
+        let options = ["train", "--data", sequence, "--epochs", "1", "--pairs-per-epoch", "160", "--checkpoint-every", "2"]
+            + Self.tiny
+        let whole = try CLI.run(options + ["--out", dir + "/whole"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+
+        // Interrupt after the first checkpoint, as Ctrl-C does.
+        let stopped = try CLI.interrupt(options + ["--out", dir + "/part"]) {
+            FileSystem.isFile(dir + "/part/checkpoint.safetensors")
+        }
+        #expect(stopped.status == 1 && !stopped.signalled, "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("interrupted: checkpoint saved"))
+        let saved = try TrackerCheckpoint.read(path: dir + "/part/checkpoint.safetensors")
+        #expect(!saved.state.finished && saved.state.step < 40)
+
+        let again = try CLI.run(["train", "--resume", dir + "/part/checkpoint.safetensors", "--epochs", "3"])
+        #expect(again.status != 0 && again.stderr.contains("drop --epochs"))
+        let resumed = try CLI.run(["train", "--resume", dir + "/part/checkpoint.safetensors", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let a = try TrackerCheckpoint.read(path: dir + "/whole/checkpoint.safetensors")
+        let b = try TrackerCheckpoint.read(path: dir + "/part/checkpoint.safetensors")
+        #expect(a.state.losses == b.state.losses && a.state.finished && b.state.finished)
+        #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted())
+        for (name, tensor) in a.tensors { #expect(b.tensors[name] == tensor, "\(name) differs") }
+    }
+}
