@@ -64,6 +64,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Fuzz targets: scripts/fuzz builds them with libFuzzer (-DFUZZING); a plain build gives
+        // tools that replay the inputs named on their command line.
+        .target(name: "FuzzSupport", dependencies: ["SiamFCImageIO"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzImageDecoding", dependencies: ["FuzzSupport", "SiamFCImageIO"],
+                          path: "Fuzz/FuzzImageDecoding"),
+        .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", "SiamFCEngine", "SiamFCTracker"],
+                          path: "Fuzz/FuzzSafetensors"),
+        .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", "SiamFCMNIST"], path: "Fuzz/FuzzIDX"),
+        .executableTarget(name: "FuzzGroundTruth", dependencies: ["FuzzSupport", "SiamFCImageIO"],
+                          path: "Fuzz/FuzzGroundTruth"),
+
         // Benchmarks print figures; they are run by hand, in release mode.
         .executableTarget(
             name: "SiamFCBenchmarks",

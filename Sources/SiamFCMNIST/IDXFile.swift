@@ -3,9 +3,9 @@ import SiamFCImageIO
 /// The IDX format of the MNIST files: a magic number (two zero bytes, a type code, the number of
 /// dimensions), the dimensions as big-endian 32-bit integers, then the data. MNIST uses unsigned
 /// bytes: labels are 1-D (magic 0x00000801), images 3-D (0x00000803).
-struct IDXFile {
-    let dimensions: [Int]
-    let data: [UInt8]
+public struct IDXFile: Sendable {
+    public let dimensions: [Int]
+    public let data: [UInt8]
 
     /// Reads a raw or gzip-compressed IDX file of unsigned bytes with `rank` dimensions.
     static func read(path: String, rank: Int) throws -> IDXFile {
@@ -15,6 +15,12 @@ struct IDXFile {
         } catch let error as ImageIOError {
             throw MNISTError(path: path, message: error.message)
         }
+        return try decode(raw, path: path, rank: rank)
+    }
+
+    /// Decodes the bytes of a raw or gzip-compressed IDX file (`path` is for messages). The
+    /// decompressed size is bounded, and so is the element count its header may claim.
+    public static func decode(_ raw: [UInt8], path: String, rank: Int) throws -> IDXFile {
         let bytes = Gunzip.isGzip(raw) ? try Gunzip.decompress(raw, path: path, limit: 512 << 20) : raw
         return try parse(bytes, path: path, rank: rank)
     }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import SiamFCImageIO
+import SiamFCTracker
+
+/// Memory over a long run: tracks a generated sequence (each frame rendered, encoded to JPEG and
+/// decoded again, as frames from disk are) and prints the resident set size as it goes. Memory
+/// must stay flat: no per-frame growth from buffers, caches or the tracker's state.
+struct MemoryBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memory",
+        abstract: "Resident memory while tracking a long generated sequence.")
+
+    @Option(help: "Frames to track.")
+    var frames = 10_000
+
+    @Option(help: "Tracking model (safetensors). Default: the bundled model.")
+    var model: String?
+
+    func run() throws {
+        let tracking = try model.map { try SiamFCModel(contentsOf: $0) } ?? SiamFCModel.bundled()
+        let sequence = SyntheticSequence(configuration: .init(frameCount: frames))
+        let tracker = try SiamFCTracker(model: tracking)
+        let checkpoints: Set<Int> = [1, 100, 1_000, frames / 2, frames]
+        let start = Date()
+        for index in 0..<frames {
+            let (image, box) = sequence.frame(index)
+            let decoded = try ImageDecoder().decode(try ImageEncoder.jpeg(image, quality: 85), path: "frame").image
+            if index == 0 {
+                try tracker.initialize(frame: decoded, box: box)
+            } else {
+                _ = try tracker.update(frame: decoded)
+            }
+            if checkpoints.contains(index + 1) {
+                print(String(format: "frame %6d: RSS %6.1f MB (peak %6.1f MB), %.0f s", index + 1,
+                             Self.megabytes("VmRSS"), Self.megabytes("VmHWM"), Date().timeIntervalSince(start)))
+            }
+        }
+    }
+
+    /// A field of /proc/self/status in MB (Linux; 0 elsewhere).
+    static func megabytes(_ field: String) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
+    }
+}

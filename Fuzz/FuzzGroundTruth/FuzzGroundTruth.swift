@@ -1,0 +1,22 @@
+import FuzzSupport
+import SiamFCImageIO
+
+/// libFuzzer's entry point: one input, any bytes. Whatever they hold, the call must return
+/// (an error is a fine answer); a crash, a hang or a leak is a finding.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    check(FuzzInput.bytes(data, size))
+    return 0
+}
+
+func check(_ bytes: [UInt8]) {
+    _ = GroundTruth.parse(String(decoding: bytes, as: UTF8.self), path: "input")
+}
+
+#if !FUZZING
+/// Built without libFuzzer (no `-DFUZZING`): replays the files given as arguments.
+@main
+enum Replay {
+    static func main() { FuzzInput.replayArguments(check) }
+}
+#endif
