@@ -5,11 +5,15 @@ let package = Package(
     name: "SiamFC",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "SiamFCSupport", targets: ["SiamFCSupport"]),
         .library(name: "SiamFCImageIO", targets: ["SiamFCImageIO"]),
+        .library(name: "SiamFCDrawing", targets: ["SiamFCDrawing"]),
+        .library(name: "SiamFCSynthetic", targets: ["SiamFCSynthetic"]),
         .library(name: "SiamFCEngine", targets: ["SiamFCEngine"]),
         .library(name: "SiamFCMNIST", targets: ["SiamFCMNIST"]),
         .library(name: "SiamFCTracker", targets: ["SiamFCTracker"]),
         .library(name: "SiamFCEvaluation", targets: ["SiamFCEvaluation"]),
+        .library(name: "SiamFCTraining", targets: ["SiamFCTraining"]),
         .executable(name: "siamfc", targets: ["siamfc"]),
         .executable(name: "siamfc-benchmarks", targets: ["SiamFCBenchmarks"]),
     ],
@@ -36,37 +40,49 @@ let package = Package(
         // A vectorised GEMM kernel for convolutions with few output channels.
         .target(name: "CKernels"),
 
-        // Layers.
-        .target(name: "SiamFCImageIO", dependencies: ["CImageShim"]),
+        // Layers, bottom up.
+        // Files, atomic writes, the one lock, RNG, parallel loops, statistics: used everywhere.
+        .target(name: "SiamFCSupport"),
+        // Codecs, frames, sequences and ground truth. The engine does not depend on it.
+        .target(name: "SiamFCImageIO", dependencies: ["SiamFCSupport", "CImageShim"]),
+        .target(name: "SiamFCDrawing", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),
+        // The renderer of the demo sequence and of test sequences.
+        .target(name: "SiamFCSynthetic", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),
         .target(
             name: "SiamFCEngine",
             dependencies: [
-                "SiamFCImageIO",
+                "SiamFCSupport",
                 "CKernels",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
-        .target(name: "SiamFCMNIST", dependencies: ["SiamFCEngine", "SiamFCImageIO", "CZlib"]),
+        .target(name: "SiamFCMNIST", dependencies: ["SiamFCSupport", "SiamFCEngine", "CZlib"]),
         // The bundled default model is a resource: trained by `siamfc train`, see MODEL.md.
-        .target(name: "SiamFCTracker", dependencies: ["SiamFCEngine", "SiamFCImageIO"],
+        .target(name: "SiamFCTracker", dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO"],
                 resources: [.copy("Resources/siamfc-default.safetensors")]),
-        .target(name: "SiamFCEvaluation", dependencies: ["SiamFCTracker", "SiamFCImageIO"]),
+        .target(name: "SiamFCEvaluation", dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
+        .target(name: "SiamFCTraining",
+                dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
 
         // Command line.
         .executableTarget(
             name: "siamfc",
             dependencies: [
+                "SiamFCSupport",
                 "SiamFCImageIO",
+                "SiamFCDrawing",
+                "SiamFCSynthetic",
                 "SiamFCEngine",
                 "SiamFCMNIST",
                 "SiamFCTracker",
+                "SiamFCTraining",
                 "SiamFCEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Fuzz targets: scripts/fuzz builds them with libFuzzer (-DFUZZING); a plain build gives
         // tools that replay the inputs named on their command line.
-        .target(name: "FuzzSupport", dependencies: ["SiamFCImageIO"], path: "Fuzz/FuzzSupport"),
+        .target(name: "FuzzSupport", dependencies: ["SiamFCSupport"], path: "Fuzz/FuzzSupport"),
         .executableTarget(name: "FuzzImageDecoding", dependencies: ["FuzzSupport", "SiamFCImageIO"],
                           path: "Fuzz/FuzzImageDecoding"),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", "SiamFCEngine", "SiamFCTracker"],
@@ -79,24 +95,38 @@ let package = Package(
         .executableTarget(
             name: "SiamFCBenchmarks",
             dependencies: [
+                "SiamFCSupport",
                 "SiamFCImageIO",
+                "SiamFCSynthetic",
                 "SiamFCEngine",
                 "SiamFCTracker",
+                "SiamFCEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/SiamFCBenchmarks"),
 
         // Helpers shared by the test targets (locating ../shared, temporary folders).
         .target(name: "SiamFCTestSupport", path: "Tests/SiamFCTestSupport"),
-        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCTrackerTests", dependencies: ["SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCSupportTests", dependencies: ["SiamFCSupport", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCDrawingTests", dependencies: ["SiamFCDrawing", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCSyntheticTests",
+                    dependencies: ["SiamFCSynthetic", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCEngineTests", dependencies: ["SiamFCEngine", "SiamFCSupport", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCSupport", "SiamFCTestSupport"]),
+        .testTarget(
+            name: "SiamFCTrackerTests",
+            dependencies: ["SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
+        .testTarget(
+            name: "SiamFCTrainingTests",
+            dependencies: ["SiamFCTraining", "SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport",
+                           "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCEvaluationTests",
-            dependencies: ["SiamFCEvaluation", "SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCTestSupport"]),
+            dependencies: ["SiamFCEvaluation", "SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCCLITests",
-            dependencies: ["siamfc", "SiamFCImageIO", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTestSupport"]),
+            dependencies: ["siamfc", "SiamFCImageIO", "SiamFCSynthetic", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTraining",
+                           "SiamFCSupport", "SiamFCTestSupport"]),
     ]
 )

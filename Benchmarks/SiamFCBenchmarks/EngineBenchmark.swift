@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiamFCEngine
+import SiamFCSupport
 
 /// Convolution speed on the SiamFC AlexNet shapes next to the machine's sgemm rate.
 ///

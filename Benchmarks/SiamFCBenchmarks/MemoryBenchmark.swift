@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCSynthetic
 
 /// Memory over a long run: tracks a generated sequence (each frame rendered, encoded to JPEG and
 /// decoded again, as frames from disk are) and prints the resident set size as it goes. Memory

@@ -1,10 +1,9 @@
-import SiamFCImageIO
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SiamFCSupport
 
 /// What the fuzz targets share: turning libFuzzer's input into bytes, and replaying files
 /// through a target when it is built without libFuzzer.

@@ -1,4 +1,5 @@
 import SiamFCImageIO
+import SiamFCSupport
 
 /// Combines output folders of `siamfc eval` over disjoint sequences into one report, as if
 /// one run had evaluated them all. Shards (`--shard i/n`) must be complete, one of each

@@ -1,5 +1,6 @@
 import Foundation
 import SiamFCImageIO
+import SiamFCSupport
 
 /// The finished sequences of an evaluation run, one JSON file each in `OUT/progress/`, written
 /// atomically as each sequence ends, so that an interrupted run resumes (`eval --resume`)

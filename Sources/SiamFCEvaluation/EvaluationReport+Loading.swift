@@ -1,5 +1,6 @@
 import Foundation
 import SiamFCImageIO
+import SiamFCSupport
 
 extension EvaluationReport {
     /// Reads `DIR/summary.json` as `siamfc eval` writes it. The file is input like any other:

@@ -1,5 +1,7 @@
 import Foundation
 import SiamFCImageIO
+import SiamFCSupport
+import SiamFCDrawing
 
 /// The figures of one sequence, or of all of them (curves averaged over sequences).
 public struct SequenceSummary: Sendable, Codable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import SiamFCImageIO
+import SiamFCSupport
 
 /// Several trackers scored on the same sequences: those every one of them has results for.
 public struct TrackerComparison: Sendable, Codable, Equatable {

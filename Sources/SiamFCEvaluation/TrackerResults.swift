@@ -1,4 +1,5 @@
 import SiamFCImageIO
+import SiamFCSupport
 
 /// One tracker's results, for comparing trackers: an output folder of `siamfc eval`
 /// (`summary.json` and `results/`), whose stored per-sequence curves are used as they are,

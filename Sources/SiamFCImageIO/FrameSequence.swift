@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// A tracking sequence on disk: an ordered list of frame files and, when present, its ground
 /// truth.
 ///
@@ -49,7 +50,7 @@ public struct FrameSequence: Sendable {
 
     /// Lists the frames of a sequence folder (or of its `img`/`color` subfolder).
     public static func listFrames(_ path: String) throws -> (directory: String, frames: [String]) {
-        let entries = try FileSystem.contents(of: path)
+        let entries = try ImageIOError.translatingFileErrors { try FileSystem.contents(of: path) }
         var directory = path
         for sub in ["img", "color"] where entries.contains(sub) {
             let candidate = PathName.join(path, sub)
@@ -58,7 +59,7 @@ public struct FrameSequence: Sendable {
                 break
             }
         }
-        let names = directory == path ? entries : try FileSystem.contents(of: directory)
+        let names = directory == path ? entries : try ImageIOError.translatingFileErrors { try FileSystem.contents(of: directory) }
         if names.isEmpty {
             throw ImageIOError(path: directory, reason: .emptyDirectory, message: "empty folder: no frames")
         }

@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// Per-frame ground truth of one sequence.
 ///
 /// Line `i` of the file gives the box of frame `i`. A row of NaNs, zeros or a zero-size box
@@ -45,7 +46,7 @@ public struct GroundTruth: Sendable, Equatable {
     public static func loadLenient(path: String, format: Format) throws
         -> (groundTruth: GroundTruth, problems: [ImageIOError])
     {
-        let bytes = try FileBytes.read(path, limit: 64 << 20)
+        let bytes = try ImageIOError.translatingFileErrors { try FileBytes.read(path, limit: 64 << 20) }
         var (boxes, problems) = parse(String(decoding: bytes, as: UTF8.self), path: path)
         if format == .got10k {
             let absence = PathName.join(PathName.parent(path), "absence.label")

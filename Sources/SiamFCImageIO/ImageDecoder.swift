@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// A decoded image with what the file held before conversion to RGB.
 public struct DecodedImage: Sendable {
     public let image: RGBImage
@@ -24,7 +25,7 @@ public struct ImageDecoder: Sendable {
     }
 
     public func decodeDetailed(file path: String) throws -> DecodedImage {
-        let bytes = try FileBytes.read(path)
+        let bytes = try ImageIOError.translatingFileErrors { try FileBytes.read(path) }
         return try decode(bytes, path: path)
     }
 

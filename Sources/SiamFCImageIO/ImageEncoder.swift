@@ -1,4 +1,5 @@
 import CImageShim
+import SiamFCSupport
 
 /// Encodes ``RGBImage`` as JPEG or PNG and writes image files atomically.
 public enum ImageEncoder {
@@ -25,7 +26,7 @@ public enum ImageEncoder {
             throw ImageIOError(path: path, reason: .writeFailed,
                                message: "unknown image extension (use .png, .jpg or .jpeg)")
         }
-        try AtomicFile.write(bytes, to: path)
+        try ImageIOError.translatingFileErrors { try AtomicFile.write(bytes, to: path) }
     }
 
     // Lower-level entry points, used to produce every stored layout in tests.

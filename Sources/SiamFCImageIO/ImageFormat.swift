@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// The image formats this module reads and writes.
 public enum ImageFormat: String, Sendable, CaseIterable {
     case jpeg = "JPEG"

@@ -1,3 +1,5 @@
+import SiamFCSupport
+
 /// An error from reading or writing images, frame folders or ground truth.
 ///
 /// Its description is one line that names the path and the problem, e.g.
@@ -38,5 +40,31 @@ public struct ImageIOError: Error, Sendable, Equatable, CustomStringConvertible 
         // One line, whatever a library or a file put in the message.
         let flat = message.split(whereSeparator: \.isNewline).joined(separator: " ")
         return "\(path): \(flat)"
+    }
+}
+
+extension ImageIOError {
+    /// The same failure in this layer's terms, so that callers of the I/O layer catch one type.
+    public init(_ error: FileError) {
+        let reason: Reason
+        switch error.reason {
+        case .notFound: reason = .notFound
+        case .permissionDenied: reason = .permissionDenied
+        case .notADirectory: reason = .notADirectory
+        case .isADirectory: reason = .isADirectory
+        case .tooLarge: reason = .tooLarge
+        case .readFailed: reason = .readFailed
+        case .writeFailed: reason = .writeFailed
+        }
+        self.init(path: error.path, reason: reason, message: error.message)
+    }
+
+    /// Runs `body`, reporting a ``FileError`` as an ``ImageIOError``.
+    static func translatingFileErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as FileError {
+            throw ImageIOError(error)
+        }
     }
 }

@@ -23,8 +23,9 @@ public struct RGBImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
-    /// Trusted initializer for decoders that have already sized the buffer.
-    init(uncheckedWidth width: Int, height: Int, pixels: [UInt8]) {
+    /// For code that has sized the buffer itself (decoders, renderers): a wrong count is a bug.
+    public init(uncheckedWidth width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width >= 0 && height >= 0 && pixels.count == width * height * 3, "RGBImage: \(pixels.count) bytes for \(width)x\(height)")
         self.width = width
         self.height = height
         self.pixels = pixels

@@ -1,3 +1,4 @@
+import SiamFCSupport
 extension FrameSequence {
     /// The sequence folders under `roots`: a root that is itself a sequence (frames plus ground
     /// truth) counts as one; otherwise its subfolders that are sequences, in natural order. A
@@ -9,7 +10,7 @@ extension FrameSequence {
                 found.append(root)
                 continue
             }
-            let children = try FileSystem.contents(of: root).filter { !$0.hasPrefix(".") }
+            let children = try ImageIOError.translatingFileErrors { try FileSystem.contents(of: root) }.filter { !$0.hasPrefix(".") }
             let sequences = NaturalOrder.sorted(children).map { root.hasSuffix("/") ? root + $0 : root + "/" + $0 }
                 .filter { FileSystem.isDirectory($0) && locateGroundTruth($0) != nil }
             guard !sequences.isEmpty else {

@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// What `siamfc inspect` reports about a sequence folder: every frame is decoded, so the
 /// report lists each unreadable frame with its reason.
 public struct SequenceInspection: Sendable {

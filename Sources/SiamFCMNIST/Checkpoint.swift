@@ -25,7 +25,7 @@ public struct Checkpoint {
             let state: TrainingState
         }
         let sidecar = try encoder.encode(Sidecar(configuration: configuration, state: state))
-        try SiamFCImageIOBridge.writeAtomically(Array(sidecar), to: Self.sidecarPath(for: path))
+        try AtomicWrite.writeAtomically(Array(sidecar), to: Self.sidecarPath(for: path))
     }
 
     public static func read(path: String) throws -> Checkpoint {

@@ -1,4 +1,4 @@
-import SiamFCImageIO
+import SiamFCSupport
 
 /// The IDX format of the MNIST files: a magic number (two zero bytes, a type code, the number of
 /// dimensions), the dimensions as big-endian 32-bit integers, then the data. MNIST uses unsigned
@@ -12,7 +12,7 @@ public struct IDXFile: Sendable {
         let raw: [UInt8]
         do {
             raw = try FileBytes.read(path, limit: 256 << 20)
-        } catch let error as ImageIOError {
+        } catch let error as FileError {
             throw MNISTError(path: path, message: error.message)
         }
         return try decode(raw, path: path, rank: rank)

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import SiamFCImageIO
+import SiamFCSupport
 
 /// A set of 28x28 digits with their labels.
 public struct DigitSet: Sendable {

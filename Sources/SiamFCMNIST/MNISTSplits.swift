@@ -1,4 +1,4 @@
-import SiamFCImageIO
+import SiamFCSupport
 
 /// The digits a run trains on, the held-out validation digits that choose the decision
 /// threshold, and the fixed evaluation pairs of the test split.

@@ -1,6 +1,6 @@
 import Dispatch
 import SiamFCEngine
-import SiamFCImageIO
+import SiamFCSupport
 
 /// Progress of a training run, reported after every step.
 public struct TrainingProgress: Sendable {

@@ -1,5 +1,5 @@
 import SiamFCEngine
-import SiamFCImageIO
+import SiamFCSupport
 
 /// What `siamfc mnist eval` reports.
 public struct EvaluationReport: Sendable, Codable {

@@ -1,5 +1,5 @@
 import SiamFCEngine
-import SiamFCImageIO
+import SiamFCSupport
 
 /// How the two digits of a pair reach the comparison.
 public enum Architecture: String, Sendable, Codable, CaseIterable {

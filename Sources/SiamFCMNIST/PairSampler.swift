@@ -1,4 +1,4 @@
-import SiamFCImageIO
+import SiamFCSupport
 
 /// Pairs of digits (indices into one ``DigitSet``) with 1 for the same digit, 0 otherwise.
 public struct PairSet: Sendable, Equatable {

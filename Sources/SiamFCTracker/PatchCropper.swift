@@ -3,12 +3,12 @@ import SiamFCImageIO
 
 /// Square crops around a point, padded with a constant colour where they leave the frame, then
 /// resized: siamfc-pytorch's `crop_and_resize`, on Float32 pixels.
-enum PatchCropper {
+public enum PatchCropper {
     /// A `[1, 3, output, output]` crop (RGB, 0...255) of the `size x size` square centred on
     /// `(centerX, centerY)` (0-based pixel coordinates). As siamfc-pytorch: the side is rounded,
     /// the corner is `round(center − (side − 1)/2)` (half to even, as NumPy), pixels outside
     /// the frame take `fill`, and the square is resized bilinearly as OpenCV's `INTER_LINEAR`.
-    static func crop(_ frame: RGBImage, centerX: Double, centerY: Double, size: Double, output: Int,
+    public static func crop(_ frame: RGBImage, centerX: Double, centerY: Double, size: Double, output: Int,
                      fill: (Float, Float, Float)) throws -> Tensor {
         let side = max(1, Int(size.rounded(.toNearestOrEven)))
         let x0 = Int((centerX - Double(side - 1) / 2).rounded(.toNearestOrEven))
@@ -41,7 +41,7 @@ enum PatchCropper {
     }
 
     /// The mean colour of a frame, Float32 per channel: the padding colour of every crop.
-    static func meanColor(_ frame: RGBImage) -> (Float, Float, Float) {
+    public static func meanColor(_ frame: RGBImage) -> (Float, Float, Float) {
         var sums = (0.0, 0.0, 0.0)
         frame.pixels.withUnsafeBufferPointer { p in
             var (r, g, b) = (0, 0, 0)

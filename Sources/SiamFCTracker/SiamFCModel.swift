@@ -1,5 +1,6 @@
 import SiamFCEngine
 import SiamFCImageIO
+import SiamFCSupport
 
 /// A SiamFC network ready to track: the folded AlexNet backbone shared by exemplar and search
 /// crops, and the cross-correlation head.

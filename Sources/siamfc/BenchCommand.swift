@@ -3,6 +3,7 @@ import Foundation
 import SiamFCEngine
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCSupport
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

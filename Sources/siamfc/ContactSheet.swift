@@ -1,4 +1,5 @@
 import SiamFCImageIO
+import SiamFCDrawing
 
 /// A grid of every Nth frame, each with its box and frame number: the whole run at a glance.
 struct ContactSheet {

@@ -4,6 +4,7 @@ import SiamFCEngine
 import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCSupport
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -200,7 +201,7 @@ struct EvalCommand: ParsableCommand {
 
 /// Counts finished sequences for the progress bar, from concurrent workers.
 final class ProgressCounter: @unchecked Sendable {
-    private let lock = NSLockLite()
+    private let lock = Lock()
     private var finished = 0
     private let total: Int
     private let bar: ProgressBar

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SiamFCImageIO
+import SiamFCSupport
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

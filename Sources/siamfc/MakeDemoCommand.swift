@@ -1,5 +1,6 @@
 import ArgumentParser
 import SiamFCImageIO
+import SiamFCSynthetic
 
 struct MakeDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

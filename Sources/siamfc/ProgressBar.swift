@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SiamFCSupport
 
 /// Progress on stderr: a bar redrawn in place on a terminal, plain lines at most every few
 /// seconds otherwise (logs and CI), nothing with `--quiet`.

@@ -149,3 +149,5 @@ enum PathNameDisplay {
 }
 
 import Foundation
+import SiamFCSupport
+import SiamFCDrawing

@@ -3,6 +3,8 @@ import SiamFCEngine
 import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCSupport
+import SiamFCTraining
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

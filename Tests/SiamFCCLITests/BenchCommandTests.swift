@@ -3,6 +3,8 @@ import Testing
 import SiamFCEngine
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCTestSupport
+import SiamFCSupport
 
 /// `siamfc bench`.
 @Suite struct BenchCommandTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSupport
 
 @Suite struct EvalCommandTests {
     @Test func evaluatesAFolderOfSequences() throws {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSupport
 
 /// `siamfc eval --compare`.
 @Suite struct EvalCompareCommandTests {

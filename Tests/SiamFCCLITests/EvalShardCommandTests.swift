@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSynthetic
+import SiamFCSupport
 
 /// `siamfc eval --shard` and `--merge`.
 @Suite struct EvalShardCommandTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SiamFCImageIO
+import SiamFCTestSupport
 
 /// Each bad input gives a one-line error naming the path and the problem, exit status 1, and
 /// no crash.

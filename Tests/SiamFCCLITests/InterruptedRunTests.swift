@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSynthetic
+import SiamFCSupport
 
 /// SIGINT during `eval` and `track`: no partial output, and `eval --resume` finishes the job.
 @Suite struct InterruptedRunTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import SiamFCImageIO
 import SiamFCMNIST
+import SiamFCTestSupport
+import SiamFCSupport
 
 /// `siamfc mnist train` and `eval` on a small synthetic data set.
 @Suite struct MNISTCommandTests {

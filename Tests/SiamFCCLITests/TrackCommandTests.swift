@@ -3,6 +3,9 @@ import Testing
 import SiamFCEngine
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCTestSupport
+import SiamFCSynthetic
+import SiamFCSupport
 
 /// `siamfc track` on a short synthetic sequence with a small random-weight model.
 @Suite struct TrackCommandTests {

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 import SiamFCImageIO
 import SiamFCTracker
+import SiamFCTestSupport
+import SiamFCTraining
+import SiamFCSupport
 
 /// `siamfc train` on a short synthetic sequence with a tiny network.
 @Suite struct TrainCommandTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiamFCEngine
+import SiamFCTestSupport
 
 /// `|a - b| / max(1, |b|)`, the largest over two same-sized tensors (infinity when shapes differ).
 private func maxRelativeError(_ a: Tensor, _ b: Tensor) -> Float {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SiamFCEngine
+import SiamFCTestSupport
 
 /// A safetensors file from a header text and data bytes; `declaredLength` overrides the length
 /// field so that tests can lie about it.

@@ -3,6 +3,7 @@ import Testing
 @testable import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTestSupport
+import SiamFCSupport
 
 @Suite struct EvaluationMergeTests {
     /// Evaluates the three fixture sequences unsharded into `dir/all` and as `count` shards

@@ -5,6 +5,8 @@ import SiamFCEngine
 import SiamFCImageIO
 import SiamFCTestSupport
 import SiamFCTracker
+import SiamFCSynthetic
+import SiamFCSupport
 
 @Suite struct OnePassEvaluationTests {
     /// Three short synthetic sequences (different seeds) in one folder, and a small random model.

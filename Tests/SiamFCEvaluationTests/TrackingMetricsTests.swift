@@ -3,6 +3,7 @@ import Testing
 @testable import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTestSupport
+import SiamFCSupport
 
 @Suite struct TrackingMetricsTests {
     @Test func handComputedCases() {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSupport
 
 @Suite struct FrameSequenceTests {
     /// Writes tiny valid PNG frames with the given names into `dir`.

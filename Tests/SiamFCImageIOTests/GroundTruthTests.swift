@@ -1,5 +1,6 @@
 import Testing
 @testable import SiamFCImageIO
+import SiamFCTestSupport
 
 @Suite struct GroundTruthTests {
     @Test func separatorsLineEndingsAndMissingFinalNewline() {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSupport
 
 @Suite struct ImageUtilityTests {
     @Test func chwConversionIsPlanar() throws {
@@ -25,19 +27,6 @@ import Testing
         #expect(decoded.image == gradientImage(width: 5, height: 4))
     }
 
-    @Test func atomicWriteReplacesAndLeavesNoTemporaryFiles() throws {
-        let dir = makeTemporaryDirectory()
-        defer { removeTemporary(dir) }
-        try AtomicFile.write("first", to: dir + "/out.txt")
-        try AtomicFile.write("second", to: dir + "/out.txt")
-        #expect(try String(contentsOfFile: dir + "/out.txt", encoding: .utf8) == "second")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
-
-        let error = #expect(throws: ImageIOError.self) { try AtomicFile.write("x", to: dir + "/missing/out.txt") }
-        #expect(error?.reason == .notFound)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
-    }
-
     @Test func writerPicksFormatFromExtension() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
@@ -48,26 +37,6 @@ import Testing
         #expect(try ImageDecoder().decode(file: dir + "/a.png") == image)
         #expect(try ImageDecoder().decodeDetailed(file: dir + "/b.jpeg").format == .jpeg)
         #expect(throws: ImageIOError.self) { try ImageEncoder.write(image, to: dir + "/c.bmp") }
-    }
-
-    @Test func sequenceWriterWritesAnOTBSequenceAtomically() throws {
-        let dir = makeTemporaryDirectory()
-        defer { removeTemporary(dir) }
-        let out = dir + "/seq"
-        try SequenceWriter.write(to: out, frameCount: 12, quality: 90) { i in
-            (gradientImage(width: 16 + i, height: 16), BoundingBox(x: Double(i + 1), y: 2, width: 3, height: 4.5))
-        }
-        let sequence = try FrameSequence(path: out)
-        #expect(sequence.frames.map { PathName.lastComponent($0) }.prefix(2) == ["0001.jpg", "0002.jpg"])
-        #expect(sequence.frames.count == 12)
-        #expect(sequence.groundTruth?.box(at: 11) == BoundingBox(x: 12, y: 2, width: 3, height: 4.5))
-        #expect(try ImageDecoder().decode(file: sequence.frames[11]).width == 27)
-        // Rewriting replaces the folder; no staging folders remain.
-        try SequenceWriter.write(to: out, frameCount: 3) { _ in
-            (gradientImage(width: 8, height: 8), BoundingBox(x: 1, y: 1, width: 2, height: 2))
-        }
-        #expect(try FrameSequence(path: out).frames.count == 3)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["seq"])
     }
 }
 

@@ -1,6 +1,7 @@
 import CImageShim
 import Testing
 @testable import SiamFCImageIO
+import SiamFCTestSupport
 
 @Suite struct JPEGCodecTests {
     let decoder = ImageDecoder()

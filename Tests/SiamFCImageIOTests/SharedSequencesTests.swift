@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSupport
 
 /// Loads every sequence of the shared development and training sets. The expected counts were
 /// taken with `ls img | wc -l` and `grep -c . groundtruth*.txt`.

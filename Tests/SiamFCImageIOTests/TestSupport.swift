@@ -15,10 +15,3 @@ func gradientImage(width: Int, height: Int) -> RGBImage {
     }
     return image
 }
-
-func meanAbsoluteDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
-    guard a.count == b.count, !a.isEmpty else { return .infinity }
-    var total = 0
-    for i in a.indices { total += abs(Int(a[i]) - Int(b[i])) }
-    return Double(total) / Double(a.count)
-}

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import SiamFCMNIST
-import SiamFCImageIO
 import SiamFCEngine
+import SiamFCTestSupport
+import SiamFCSupport
 
 @Suite struct IDXTests {
     @Test func parsesRawAndGzipFiles() throws {

@@ -1,7 +1,8 @@
 import Testing
 @testable import SiamFCMNIST
 import SiamFCEngine
-import SiamFCImageIO
+import SiamFCTestSupport
+import SiamFCSupport
 
 /// A run interrupted anywhere and resumed from its checkpoint ends bit for bit where an
 /// uninterrupted run ends.

@@ -1,7 +1,7 @@
 import Testing
 @testable import SiamFCMNIST
 import SiamFCEngine
-import SiamFCImageIO
+import SiamFCTestSupport
 
 /// Every architecture and loss learns on a small subset: the loss drops and pair accuracy beats
 /// chance (50 %) clearly. Small networks and a few hundred steps keep this fast (800 steps of 32 pairs).

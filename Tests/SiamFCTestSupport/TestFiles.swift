@@ -50,3 +50,11 @@ public func writeFile(_ path: String, _ bytes: [UInt8]) throws {
 public func writeFile(_ path: String, _ text: String) throws {
     try writeFile(path, Array(text.utf8))
 }
+
+/// The mean absolute difference of two byte buffers (infinity when their sizes differ).
+public func meanAbsoluteDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+    guard a.count == b.count, !a.isEmpty else { return .infinity }
+    var total = 0
+    for i in a.indices { total += abs(Int(a[i]) - Int(b[i])) }
+    return Double(total) / Double(a.count)
+}

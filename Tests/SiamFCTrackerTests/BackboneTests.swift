@@ -3,6 +3,7 @@ import Testing
 import SiamFCEngine
 import SiamFCImageIO
 import SiamFCTestSupport
+import SiamFCSupport
 
 /// The siamfc-pytorch AlexNet built from engine layers, loaded from `fdsiamfc30.safetensors`
 /// by its PyTorch names, reproduces the reference implementation's features and responses

@@ -4,6 +4,7 @@ import SiamFCEngine
 import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTestSupport
+import SiamFCSupport
 
 /// The tracker against the reference implementation in `golden/siamfc` (see its README for the
 /// tolerances a correct implementation meets).

@@ -4,6 +4,7 @@ import Testing
 import SiamFCEngine
 @testable import SiamFCImageIO
 import CImageShim
+import SiamFCSupport
 
 /// Inputs a user can feed the tracker: each gives a result or a clear error, never a crash.
 @Suite struct TrackerInputTests {

@@ -1,4 +1,4 @@
-import SiamFCImageIO
+import SiamFCSupport
 
 /// A safetensors file: named tensors plus string metadata.
 ///
@@ -29,7 +29,7 @@ public struct SafetensorsFile: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(path)
-        } catch let error as ImageIOError {
+        } catch let error as FileError {
             throw EngineError(error.message, path: path)
         }
         return try decode(bytes, path: path)
@@ -99,7 +99,7 @@ public struct SafetensorsFile: Sendable {
         }
         do {
             try AtomicFile.write(bytes, to: path)
-        } catch let error as ImageIOError {
+        } catch let error as FileError {
             throw EngineError(error.message, path: path)
         }
     }

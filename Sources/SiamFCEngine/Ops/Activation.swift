@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SiamFCSupport
 
 /// `max(x, 0)`, element-wise.
 public func relu(_ x: Variable) -> Variable {

@@ -3,6 +3,7 @@ import Accelerate
 #else
 import COpenBLAS
 #endif
+import SiamFCSupport
 
 /// Single-precision matrix products on the platform BLAS: OpenBLAS on Linux, Accelerate on
 /// macOS. Matrices are row-major.

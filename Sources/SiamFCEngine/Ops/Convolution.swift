@@ -1,4 +1,5 @@
 import CKernels
+import SiamFCSupport
 
 /// The shapes of one 2-D convolution: NCHW input, `[outChannels, inChannels/groups, kh, kw]`
 /// weight, zero padding, equal stride in both directions.

@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// Max and average pooling over NCHW tensors, square windows, no ceil mode (PyTorch's defaults).
 public struct PoolingGeometry: Sendable, Equatable {
     public let batch, channels, height, width: Int

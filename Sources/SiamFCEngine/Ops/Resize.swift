@@ -1,3 +1,4 @@
+import SiamFCSupport
 /// Resampling kernels for ``Tensor/resized(height:width:interpolation:)``.
 public enum Interpolation: Sendable {
     /// OpenCV's `INTER_LINEAR`: two taps per axis, no area averaging when shrinking.

@@ -1,6 +1,7 @@
 import SiamFCEngine
 import SiamFCImageIO
 import SiamFCMNIST
+import SiamFCDrawing
 
 /// The `--plot` figure: the test digits' embedding coloured by class (projected on its two
 /// principal components when it has more than two dimensions) beside the training loss curve.

@@ -3,6 +3,7 @@ import Foundation
 import SiamFCEngine
 import SiamFCImageIO
 import SiamFCMNIST
+import SiamFCSupport
 
 struct MNISTTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
