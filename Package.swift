@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCTrackerTests",
-            dependencies: ["SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
+            dependencies: ["SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCTrainingTests",
             dependencies: ["SiamFCTraining", "SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport",

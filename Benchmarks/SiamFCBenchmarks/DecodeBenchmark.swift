@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SiamFCImageIO
+import SiamFCSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -75,12 +76,12 @@ struct DecodeBenchmark: ParsableCommand {
                 theirs.append(try timeProcess([djpeg, "-outfile", "/dev/null", file]))
             }
         }
-        let base = median(startup)
+        let base = Statistics.median(startup)
         report("djpeg: process wall time", theirs)
         print(pad("djpeg: start-up (8x8 file)") + format(base))
         let corrected = theirs.map { $0 - base }
         report("djpeg: minus start-up", corrected)
-        print(pad("ratio ours/djpeg (median)") + String(format: "%.2f", median(ours) / median(corrected)))
+        print(pad("ratio ours/djpeg (median)") + String(format: "%.2f", Statistics.median(ours) / Statistics.median(corrected)))
         if sink.isNaN { print("") }  // keeps the conversion from being optimised away
     }
 
@@ -104,20 +105,10 @@ struct DecodeBenchmark: ParsableCommand {
         return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
     }
 
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
-    }
-
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-    }
-
     private func format(_ ms: Double) -> String { String(format: "%.3f ms", ms) }
     private func pad(_ label: String) -> String { label.padding(toLength: 38, withPad: " ", startingAt: 0) }
 
     private func report(_ label: String, _ values: [Double]) {
-        print(pad(label) + "median " + format(median(values)) + "   p90 " + format(percentile(values, 0.9)))
+        print(pad(label) + "median " + format(Statistics.median(values)) + "   p90 " + format(Statistics.percentile(values, 0.9)))
     }
 }

@@ -38,9 +38,9 @@ struct EngineBenchmark: ParsableCommand {
                 var total: Double = 0
                 for (index, layer) in net.layers.enumerated() {
                     let x = input
-                    let seconds = median((0..<repeats).map { _ in time { _ = try? layer.convolve(x) } })
+                    let seconds = Statistics.median((0..<repeats).map { _ in time { _ = try? layer.convolve(x) } })
                     let conv = try layer.convolve(x)
-                    let rest = median((0..<repeats).map { _ in time { _ = try? layer.activate(conv) } })
+                    let rest = Statistics.median((0..<repeats).map { _ in time { _ = try? layer.activate(conv) } })
                     let flops = Double(layer.flops(input: x.shape))
                     total += seconds + rest
                     let rate = flops / seconds / 1e9
@@ -49,7 +49,7 @@ struct EngineBenchmark: ParsableCommand {
                                  (layer.pool ? "ReLU+pool" : "nothing") as NSString, rest * 1e3))
                     input = try layer.activate(conv)
                 }
-                let whole = median((0..<repeats).map { _ in time { _ = try? net.forward(Tensor(repeating: 0.5, shape: [batch, 3, size, size])) } })
+                let whole = Statistics.median((0..<repeats).map { _ in time { _ = try? net.forward(Tensor(repeating: 0.5, shape: [batch, 3, size, size])) } })
                 print(String(format: "    whole backbone: %.2f ms (sum of the parts %.2f ms), output %@", whole * 1e3, total * 1e3,
                              "\(input.shape)" as NSString))
             }
@@ -62,7 +62,7 @@ struct EngineBenchmark: ParsableCommand {
     func sgemmRate(_ n: Int) -> Double {
         let a = Tensor(repeating: 0.5, shape: [n, n]), b = Tensor(repeating: 0.25, shape: [n, n])
         var c = Tensor(zeros: [n, n])
-        let seconds = median((0..<max(3, repeats / 3)).map { _ in
+        let seconds = Statistics.median((0..<max(3, repeats / 3)).map { _ in
             time {
                 a.withUnsafeBufferPointer { ap in
                     b.withUnsafeBufferPointer { bp in
@@ -126,7 +126,3 @@ func time(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted[sorted.count / 2]
-}

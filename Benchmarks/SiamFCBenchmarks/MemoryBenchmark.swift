@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import SiamFCImageIO
-import SiamFCTracker
 import SiamFCSynthetic
+import SiamFCTracker
 
 /// Memory over a long run: tracks a generated sequence (each frame rendered, encoded to JPEG and
 /// decoded again, as frames from disk are) and prints the resident set size as it goes. Memory
@@ -21,19 +21,12 @@ struct MemoryBenchmark: ParsableCommand {
     func run() throws {
         let tracking = try model.map { try SiamFCModel(contentsOf: $0) } ?? SiamFCModel.bundled()
         let sequence = SyntheticSequence(configuration: .init(frameCount: frames))
-        let tracker = try SiamFCTracker(model: tracking)
         let checkpoints: Set<Int> = [1, 100, 1_000, frames / 2, frames]
         let start = Date()
-        for index in 0..<frames {
-            let (image, box) = sequence.frame(index)
-            let decoded = try ImageDecoder().decode(try ImageEncoder.jpeg(image, quality: 85), path: "frame").image
-            if index == 0 {
-                try tracker.initialize(frame: decoded, box: box)
-            } else {
-                _ = try tracker.update(frame: decoded)
-            }
-            if checkpoints.contains(index + 1) {
-                print(String(format: "frame %6d: RSS %6.1f MB (peak %6.1f MB), %.0f s", index + 1,
+        try TrackingLoop.run(try tracking.makeTracker(), frames: RenderedFrames(sequence, count: frames),
+                             initialBox: sequence.frame(0).box) { frame, _ in
+            if checkpoints.contains(frame.index + 1) {
+                print(String(format: "frame %6d: RSS %6.1f MB (peak %6.1f MB), %.0f s", frame.index + 1,
                              Self.megabytes("VmRSS"), Self.megabytes("VmHWM"), Date().timeIntervalSince(start)))
             }
         }
@@ -45,5 +38,27 @@ struct MemoryBenchmark: ParsableCommand {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
               let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
         return kilobytes / 1024
+    }
+}
+
+/// Frames of a synthetic sequence, each rendered, encoded to JPEG and decoded as it is asked for.
+private final class RenderedFrames: FrameSource {
+    private let sequence: SyntheticSequence
+    private let count: Int
+    private var index = 0
+    private let decoder = ImageDecoder()
+
+    init(_ sequence: SyntheticSequence, count: Int) {
+        self.sequence = sequence
+        self.count = count
+    }
+
+    var frameCount: Int? { count }
+
+    func next() throws -> Frame? {
+        guard index < count else { return nil }
+        defer { index += 1 }
+        let image = try decoder.decode(try ImageEncoder.jpeg(sequence.frame(index).image, quality: 85), path: "frame").image
+        return Frame(index: index, name: "frame \(index + 1)", image: image)
     }
 }

@@ -18,34 +18,30 @@ struct TrackingBenchmark: ParsableCommand {
 
     func run() throws {
         let tracking = try SiamFCModel(contentsOf: model)
-        var frames = 0
+        var frames = 0, updates = 0
         var seconds = 0.0
-        var stages = UpdateTimings()
+        var stageTotals = [Double](repeating: 0, count: tracking.stages.count)
         for path in sequences {
             let sequence = try FrameSequence(path: path)
             guard let box = sequence.groundTruth?.box(at: 0) else { continue }
-            let images = try sequence.frames.map { try ImageDecoder().decode(file: $0) }
-            let tracker = try SiamFCTracker(model: tracking)
-            let start = DispatchTime.now().uptimeNanoseconds
-            try tracker.initialize(frame: images[0], box: box)
-            for image in images.dropFirst() {
-                _ = try tracker.update(frame: image)
-                stages.crop += tracker.timings.crop
-                stages.backbone += tracker.timings.backbone
-                stages.correlation += tracker.timings.correlation
-                stages.upsampleAndPeak += tracker.timings.upsampleAndPeak
+            let decoder = ImageDecoder()
+            let images = DecodedFrames(try sequence.frames.map { ($0, try decoder.decode(file: $0)) })
+            var elapsed = 0.0
+            try TrackingLoop.run(try tracking.makeTracker(), frames: images, initialBox: box) { frame, _ in
+                elapsed += frame.trackSeconds
+                for (i, stage) in frame.stageSeconds.enumerated() { stageTotals[i] += stage }
+                if frame.index > 0 { updates += 1 }
             }
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             print(sequence.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + String(format: " %5d frames %7.1f frames/s", images.count, Double(images.count) / elapsed))
-            frames += images.count
+                + String(format: " %5d frames %7.1f frames/s", sequence.frames.count, Double(sequence.frames.count) / elapsed))
+            frames += sequence.frames.count
             seconds += elapsed
         }
-        let updates = Double(max(frames - sequences.count, 1))
         print("all".padding(toLength: 14, withPad: " ", startingAt: 0)
             + String(format: " %5d frames %7.1f frames/s", frames, Double(frames) / seconds))
-        print(String(format: "per update: crop %.2f ms, backbone %.2f ms, correlation %.2f ms, upsample+peak %.2f ms",
-                     1e3 * stages.crop / updates, 1e3 * stages.backbone / updates,
-                     1e3 * stages.correlation / updates, 1e3 * stages.upsampleAndPeak / updates))
+        let perUpdate = zip(tracking.stages, stageTotals).map { stage, total in
+            String(format: "%@ %.2f ms", stage.label, 1e3 * total / Double(max(updates, 1)))
+        }
+        print("per update: " + perUpdate.joined(separator: ", "))
     }
 }

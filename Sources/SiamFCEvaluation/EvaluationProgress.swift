@@ -4,23 +4,25 @@ import SiamFCSupport
 
 /// The finished sequences of an evaluation run, one JSON file each in `OUT/progress/`, written
 /// atomically as each sequence ends, so that an interrupted run resumes (`eval --resume`)
-/// without tracking them again. Each file records the model and scale count it was made with,
+/// without tracking them again. Each file records the model and settings it was made with,
 /// and a resumed run refuses files made with other ones.
 public struct EvaluationProgress: Sendable {
     public let directory: String
     let model: String
-    let scales: Int
+    let settings: String
 
     struct Entry: Codable {
         let model: String
-        let scales: Int
+        let settings: String
         let result: SequenceResult
     }
 
-    public init(outputDirectory: String, model: String, scales: Int) {
+    /// `model` and `settings` identify what made the results (``TrackerModel/source`` and
+    /// ``TrackerModel/settings``).
+    public init(outputDirectory: String, model: String, settings: String) {
         directory = (outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory) + "/progress"
         self.model = model
-        self.scales = scales
+        self.settings = settings
     }
 
     func path(_ name: String) -> String { directory + "/\(name).json" }
@@ -29,11 +31,11 @@ public struct EvaluationProgress: Sendable {
         try FileSystem.createDirectories(directory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(Entry(model: model, scales: scales, result: result))), to: path(result.name))
+        try AtomicFile.write(Array(try encoder.encode(Entry(model: model, settings: settings, result: result))), to: path(result.name))
     }
 
     /// The saved result of `sequence`, or nil when it has none. A file that does not parse, was
-    /// made with another model or scale count, or whose boxes do not match the sequence's frames
+    /// made with another model or settings, or whose boxes do not match the sequence's frames
     /// is an error that names it.
     public func load(_ sequence: FrameSequence) throws -> SequenceResult? {
         let file = path(sequence.name)
@@ -41,13 +43,13 @@ public struct EvaluationProgress: Sendable {
         let entry: Entry
         do {
             entry = try JSONDecoder().decode(Entry.self, from: Data(try FileBytes.read(file)))
-        } catch let error as ImageIOError {
+        } catch let error as FileError {
             throw error
         } catch {
             throw EvaluationError(path: file, "not a saved sequence result (unreadable JSON)")
         }
-        guard entry.model == model, entry.scales == scales else {
-            throw EvaluationError(path: file, "made with \(entry.model) at \(entry.scales) scales, not \(model) at \(scales): "
+        guard entry.model == model, entry.settings == settings else {
+            throw EvaluationError(path: file, "made with \(entry.model) (\(entry.settings)), not \(model) (\(settings)): "
                 + "resume with the same --model and --scales, or start again without --resume")
         }
         guard entry.result.name == sequence.name, entry.result.boxes.count == sequence.frames.count,

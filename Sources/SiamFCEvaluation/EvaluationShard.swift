@@ -43,3 +43,53 @@ public struct EvaluationShard: Sendable, Codable, Equatable, CustomStringConvert
 
     public var description: String { "\(index)/\(count)" }
 }
+
+extension EvaluationShard {
+    /// The environment variables ``fromEnvironment(_:count:)`` reads.
+    public static let environmentVariables = ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN",
+                                              "JOB_COMPLETION_INDEX"]
+
+    /// The shard of this job in a Slurm job array or a Kubernetes Indexed Job (`--shard auto`).
+    ///
+    /// Slurm: `SLURM_ARRAY_TASK_ID` relative to `SLURM_ARRAY_TASK_MIN` (so `--array=0-3` and
+    /// `--array=1-4` both work) out of `SLURM_ARRAY_TASK_COUNT`; `count` must agree when given.
+    /// Kubernetes: `JOB_COMPLETION_INDEX` (0-based) out of `count`, which the Job's
+    /// `completions` sets, since Kubernetes does not export it. Errors say what is missing.
+    public static func fromEnvironment(_ environment: [String: String], count: Int?) throws -> EvaluationShard {
+        func number(_ name: String) throws -> Int? {
+            guard let text = environment[name] else { return nil }
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw EvaluationError(path: "", "--shard auto: \(name)=\"\(text)\" is not a non-negative integer")
+            }
+            return value
+        }
+        if let task = try number("SLURM_ARRAY_TASK_ID") {
+            guard let total = try number("SLURM_ARRAY_TASK_COUNT") else {
+                throw EvaluationError(path: "", "--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not")
+            }
+            let minimum = try number("SLURM_ARRAY_TASK_MIN") ?? 0
+            if let count, count != total {
+                throw EvaluationError(path: "", "--shard auto: --shard-count \(count) disagrees with SLURM_ARRAY_TASK_COUNT=\(total)")
+            }
+            guard task >= minimum, let shard = EvaluationShard(index: task - minimum + 1, count: total) else {
+                throw EvaluationError(path: "", "--shard auto: SLURM_ARRAY_TASK_ID=\(task) is not within \(total) tasks from "
+                    + "SLURM_ARRAY_TASK_MIN=\(minimum) (use a contiguous --array range without a step)")
+            }
+            return shard
+        }
+        if let index = try number("JOB_COMPLETION_INDEX") {
+            guard let count else {
+                throw EvaluationError(path: "", "--shard auto: JOB_COMPLETION_INDEX is set; give the number of shards "
+                    + "(the Job's completions) with --shard-count N")
+            }
+            guard let shard = EvaluationShard(index: index + 1, count: count) else {
+                throw EvaluationError(path: "", "--shard auto: JOB_COMPLETION_INDEX=\(index) is not below --shard-count \(count)")
+            }
+            return shard
+        }
+        throw EvaluationError(path: "", "--shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm job array) nor "
+            + "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) is set; use --shard i/n")
+    }
+}
+
+import Foundation

@@ -1,5 +1,6 @@
 import Dispatch
 import SiamFCImageIO
+import SiamFCSupport
 import SiamFCTracker
 
 /// One sequence tracked from its first ground-truth box to its last frame.
@@ -32,30 +33,21 @@ public enum OnePassEvaluation {
     /// saved); only frames with ground truth are scored.
     /// `shouldStop` is asked before every frame; when it says yes the sequence is abandoned with
     /// ``EvaluationInterrupted``.
-    public static func run(_ path: String, model: SiamFCModel, config: TrackerConfiguration,
-                           shouldStop: () -> Bool = { false }) throws -> SequenceResult {
+    public static func run(_ path: String, model: any TrackerModel, shouldStop: () -> Bool = { false }) throws -> SequenceResult {
         let sequence = try FrameSequence(path: path)
         guard let truth = sequence.groundTruth, let first = truth.box(at: 0) else {
             throw ImageIOError(path: path, reason: .noGroundTruth, message: "the first frame has no ground-truth box")
         }
-        let tracker = try SiamFCTracker(model: model, config: config)
-        let reader = FrameReader(files: sequence.frames)
         var boxes: [BoundingBox] = []
         var seconds = 0.0
-        while let (file, frame) = try reader.next() {
-            if shouldStop() { throw EvaluationInterrupted() }
-            let start = DispatchTime.now().uptimeNanoseconds
-            do {
-                if boxes.isEmpty {
-                    try tracker.initialize(frame: frame, box: first)
-                    boxes.append(first)
-                } else {
-                    boxes.append(try tracker.update(frame: frame).box)
-                }
-            } catch let error as TrackerError {
-                throw ImageIOError(path: file, reason: .corrupt, message: error.message)
+        do {
+            try TrackingLoop.run(try model.makeTracker(), frames: FrameReader(files: sequence.frames), initialBox: first,
+                                 shouldStop: shouldStop) { frame, _ in
+                boxes.append(frame.box)
+                seconds += frame.trackSeconds
             }
-            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        } catch is TrackingInterrupted {
+            throw EvaluationInterrupted()
         }
         return SequenceResult(name: sequence.name, boxes: boxes,
                               curves: TrackingMetrics.curves(predictions: boxes, groundTruth: truth.boxes), seconds: seconds)
@@ -66,7 +58,7 @@ public enum OnePassEvaluation {
     /// not depend on what else runs. `finished` receives each result as soon as it is known (to
     /// save it, so that an interrupted run can resume); once `shouldStop` says yes, no sequence
     /// starts, running ones are abandoned, and the call throws ``EvaluationInterrupted``.
-    public static func run(_ paths: [String], model: SiamFCModel, config: TrackerConfiguration, jobs: Int,
+    public static func run(_ paths: [String], model: any TrackerModel, jobs: Int,
                            progress: @escaping @Sendable (String) -> Void = { _ in },
                            finished: @escaping @Sendable (SequenceResult) throws -> Void = { _ in },
                            shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> [SequenceResult] {
@@ -76,7 +68,7 @@ public enum OnePassEvaluation {
         DispatchQueue.concurrentPerform(iterations: lanes) { _ in
             while !shouldStop(), let i = next.take(below: paths.count) {
                 let outcome = Result {
-                    let result = try run(paths[i], model: model, config: config, shouldStop: shouldStop)
+                    let result = try run(paths[i], model: model, shouldStop: shouldStop)
                     try finished(result)
                     return result
                 }
@@ -95,9 +87,9 @@ public struct EvaluationInterrupted: Error, Sendable {}
 /// Hands out indices to concurrent workers.
 private final class Counter: @unchecked Sendable {
     private var value = 0
-    private let lock = DispatchQueue(label: "siamfc.evaluation.counter")
+    private let lock = Lock()
     func take(below limit: Int) -> Int? {
-        lock.sync {
+        lock.withLock {
             guard value < limit else { return nil }
             defer { value += 1 }
             return value
@@ -108,14 +100,15 @@ private final class Counter: @unchecked Sendable {
 /// Results written by concurrent workers, each to its own slot.
 private final class ResultList: @unchecked Sendable {
     private var slots: [Result<SequenceResult, Error>?]
-    private let lock = DispatchQueue(label: "siamfc.evaluation.results")
+    private let lock = Lock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ result: Result<SequenceResult, Error>) { lock.sync { slots[i] = result } }
+    func set(_ i: Int, _ result: Result<SequenceResult, Error>) { lock.withLock { slots[i] = result } }
     /// Every result in order, or the first sequence's error.
     func all() throws -> [SequenceResult] {
-        try lock.sync {
+        try lock.withLock {
             try slots.map { slot in
-                guard let slot else { throw ImageIOError(path: "", reason: .readFailed, message: "a sequence was not run") }
+                // Only called when no stop was asked for, so every worker ran to the end.
+                guard let slot else { preconditionFailure("OnePassEvaluation: a sequence was not run") }
                 return try slot.get()
             }
         }

@@ -1,73 +1,73 @@
+import SiamFCSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Decodes a list of frames in order, one frame ahead on a thread of its own, so that decoding
-/// frame `i + 1` overlaps with whatever the caller does with frame `i` (tracking, usually).
+/// The frames of a list of image files, in order, decoded one frame ahead on a thread of its
+/// own, so that decoding frame `i + 1` overlaps with whatever the caller does with frame `i`
+/// (tracking, usually). With `readAhead: false` each frame is decoded when asked for, on the
+/// caller's thread, so that its decoding can be timed.
 ///
 /// The decoding thread is a plain thread, not a task on the shared Dispatch pool: the engine's
 /// parallel loops use that pool, and a decode occupying one of its two workers would serialise
 /// them.
-public final class FrameReader {
+public final class FrameReader: FrameSource {
     public let files: [String]
     private let decoder: ImageDecoder
+    private let readAhead: Bool
     private var index = 0
     private var pending: Pending?
 
     /// The result of one background decode, handed over once.
     private final class Pending: @unchecked Sendable {
-        var mutex = pthread_mutex_t()
-        var condition = pthread_cond_t()
-        var finished = false
-        var result: Result<RGBImage, Error> = .failure(ImageIOError(path: "", reason: .readFailed, message: "not decoded"))
+        private let lock = Lock()
+        private var result: Result<RGBImage, Error>?
         let file: String
         let decoder: ImageDecoder
 
         init(file: String, decoder: ImageDecoder) {
             self.file = file
             self.decoder = decoder
-            pthread_mutex_init(&mutex, nil)
-            pthread_cond_init(&condition, nil)
-        }
-
-        deinit {
-            pthread_cond_destroy(&condition)
-            pthread_mutex_destroy(&mutex)
         }
 
         func run() {
             let outcome = Result { try decoder.decode(file: file) }
-            pthread_mutex_lock(&mutex)
-            result = outcome
-            finished = true
-            pthread_cond_signal(&condition)
-            pthread_mutex_unlock(&mutex)
+            lock.withLockBroadcasting { result = outcome }
         }
 
         func wait() -> Result<RGBImage, Error> {
-            pthread_mutex_lock(&mutex)
-            while !finished { pthread_cond_wait(&condition, &mutex) }
-            let outcome = result
-            pthread_mutex_unlock(&mutex)
-            return outcome
+            lock.wait(until: { result != nil }) {
+                guard let result else { preconditionFailure("FrameReader: woken without a result") }
+                return result
+            }
         }
     }
 
-    public init(files: [String], decoder: ImageDecoder = ImageDecoder()) {
+    public init(files: [String], decoder: ImageDecoder = ImageDecoder(), readAhead: Bool = true) {
         self.files = files
         self.decoder = decoder
+        self.readAhead = readAhead
     }
 
-    /// The next frame with its file, or nil after the last one. A frame that fails to decode
-    /// throws its error (naming the file) when its turn comes.
-    public func next() throws -> (file: String, image: RGBImage)? {
+    /// The frames of a sequence folder or a folder of images (see ``FrameSequence/listFrames(_:)``).
+    public convenience init(folder: String, decoder: ImageDecoder = ImageDecoder(), readAhead: Bool = true) throws {
+        self.init(files: try FrameSequence.listFrames(folder).frames, decoder: decoder, readAhead: readAhead)
+    }
+
+    public var frameCount: Int? { files.count }
+
+    public func next() throws -> Frame? {
         guard index < files.count else { return nil }
-        let current = pending ?? start(index)
+        let i = index
         index += 1
+        guard readAhead else {
+            return Frame(index: i, name: files[i], image: try decoder.decode(file: files[i]))
+        }
+        let current = pending ?? start(i)
         pending = index < files.count ? start(index) : nil
-        return (files[index - 1], try current.wait().get())
+        return Frame(index: i, name: files[i], image: try current.wait().get())
     }
 
     private func start(_ i: Int) -> Pending {

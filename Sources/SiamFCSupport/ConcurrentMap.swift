@@ -13,8 +13,10 @@ extension Array where Element: Sendable {
 }
 
 /// Write-once slots filled from several threads. The storage is a raw allocation, not an
-/// array, so that concurrent writes to different slots never touch shared array metadata.
+/// array, so that writes never touch shared array metadata; the lock orders each write before
+/// the final read, as ThreadSanitizer can see.
 private final class ResultSlots<T>: @unchecked Sendable {
+    private let lock = Lock()
     private let slots: UnsafeMutableBufferPointer<T?>
 
     init(count: Int) {
@@ -27,7 +29,14 @@ private final class ResultSlots<T>: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func store(_ value: T, at index: Int) { slots[index] = value }
+    func store(_ value: T, at index: Int) { lock.withLock { slots[index] = value } }
 
-    func values() -> [T] { slots.compactMap { $0 } }
+    func values() -> [T] {
+        lock.withLock {
+            slots.map { slot in
+                guard let slot else { preconditionFailure("concurrentMap: an item was not computed") }
+                return slot
+            }
+        }
+    }
 }

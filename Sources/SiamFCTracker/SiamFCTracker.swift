@@ -1,6 +1,11 @@
-import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SiamFCEngine
 import SiamFCImageIO
+import SiamFCSupport
 
 /// Time spent in each stage of the last ``SiamFCTracker/update(frame:)``, in seconds.
 public struct UpdateTimings: Sendable, Equatable {
@@ -18,7 +23,7 @@ public struct UpdateTimings: Sendable, Equatable {
 ///
 /// Boxes are ``BoundingBox`` values in OTB's 1-based convention. Each tracker owns its state;
 /// several can run in one process, on different threads, sharing one ``SiamFCModel``.
-public final class SiamFCTracker {
+public final class SiamFCTracker: Tracker {
     public let model: SiamFCModel
     public let configuration: TrackerConfiguration
     public private(set) var timings = UpdateTimings()
@@ -36,7 +41,9 @@ public final class SiamFCTracker {
     private let window: [Float]
     private let upsampledSize: Int
 
-    public init(model: SiamFCModel, config configuration: TrackerConfiguration = .threeScale) throws {
+    /// A tracker with `model`'s weights and `configuration` (by default, the model's own).
+    public init(model: SiamFCModel, config configuration: TrackerConfiguration? = nil) throws {
+        let configuration = configuration ?? model.configuration
         try configuration.validate()
         self.model = model
         self.configuration = configuration
@@ -92,7 +99,7 @@ public final class SiamFCTracker {
         guard frame.width == frameSize.width, frame.height == frameSize.height else {
             throw TrackerError("frame \(frameNumber) is \(frame.width)x\(frame.height), the first frame was \(frameSize.width)x\(frameSize.height)")
         }
-        var clock = Clock()
+        var clock = Stopwatch()
         let crops = try searchCrops(frame)
         timings.crop = clock.lap()
         let features = try model.backbone(crops)
@@ -103,6 +110,11 @@ public final class SiamFCTracker {
         timings.upsampleAndPeak = clock.lap()
         move(scaleIndex: scaleIndex, location: location)
         return (box, peak)
+    }
+
+    /// The stages of ``SiamFCModel/stages``: crop, backbone, correlation, upsample and peak.
+    public var stageSeconds: [Double] {
+        [timings.crop, timings.backbone, timings.correlation, timings.upsampleAndPeak]
     }
 
     /// The current box, OTB 1-based.
@@ -175,19 +187,3 @@ public final class SiamFCTracker {
         return window
     }
 }
-
-/// Seconds between laps.
-struct Clock {
-    private var last = DispatchTime.now().uptimeNanoseconds
-    mutating func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) / 1e9
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -40,11 +40,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "Sequence folders, or folders of sequences.")
     var paths: [String] = []
 
-    @Option(help: "Tracking model (safetensors). Default: the bundled model.")
-    var model: String?
-
-    @Option(help: "3 or 5 search scales.")
-    var scales = 3
+    @OptionGroup var tracking: ModelOptions
 
     @Option(help: "Output folder.")
     var out = "runs/eval"
@@ -59,8 +55,14 @@ struct EvalCommand: ParsableCommand {
             help: "Results folders to compare (siamfc eval outputs or OTB result files); with --model, the model is evaluated and included.")
     var compare: [String] = []
 
-    @Option(help: "Evaluate only shard i of n (e.g. 2/4): the sequences at positions k with k % n == i - 1.")
+    @Option(help: ArgumentHelp(
+        "Evaluate only shard i of n (e.g. 2/4): the sequences at positions k with k % n == i - 1.",
+        discussion: "auto reads i and n from a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a "
+            + "Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shard-count); see docs/scale-out.md."))
     var shard: String?
+
+    @Option(help: "Number of shards for --shard auto in a Kubernetes Indexed Job (its completions).")
+    var shardCount: Int?
 
     @Option(parsing: .upToNextOption, help: "Combine the outputs of these shard runs into one report in --out.")
     var merge: [String] = []
@@ -72,11 +74,15 @@ struct EvalCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard scales == 3 || scales == 5 else { throw ValidationError("--scales must be 3 or 5") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if let shard, EvaluationShard(shard) == nil {
-            throw ValidationError("--shard takes i/n with 1 <= i <= n, e.g. --shard 2/4 (got \"\(shard)\")")
+        if let shard, shard != "auto", EvaluationShard(shard) == nil {
+            throw ValidationError("--shard takes i/n with 1 <= i <= n, e.g. --shard 2/4, or auto (got \"\(shard)\")")
         }
+        if let shardCount {
+            guard shard == "auto" else { throw ValidationError("--shard-count goes with --shard auto") }
+            guard shardCount >= 1 else { throw ValidationError("--shard-count must be at least 1") }
+        }
+        let model = tracking.model
         if !merge.isEmpty {
             guard paths.isEmpty, model == nil, compare.isEmpty, shard == nil, name == nil, !resume else {
                 throw ValidationError("--merge takes only the shard output folders and --out")
@@ -100,27 +106,28 @@ struct EvalCommand: ParsableCommand {
         if !merge.isEmpty { return try runMerge() }
         // Read everything the comparison needs before the long tracking run, so a bad folder fails at once.
         let compared = try compare.map { try TrackerResults(directory: $0) }
+        let selectedShard = try shard.map { try Self.parseShard($0, count: shardCount) }
         let discovered = paths.isEmpty ? [] : try OnePassEvaluation.discover(paths)
         let sequences = try discovered.map { try FrameSequence(path: $0) }
         if let twice = Self.firstDuplicate(sequences.map(\.name)) {
             throw CLIError("two sequence folders are named \(twice): their result files would collide")
         }
         var trackers = compared
-        if model != nil || compare.isEmpty {
-            let (report, results) = try evaluate(discovered)
+        if tracking.model != nil || compare.isEmpty {
+            let model = try tracking.load()
+            let evaluation = EvaluationRun(
+                sequences: discovered, shard: selectedShard, model: model, trackerName: name ?? ModelLoader.displayName(model),
+                outputDirectory: out, jobs: jobs ?? Parallel.coreCount)
+            let (report, results) = try track(evaluation)
+            try evaluation.write(report, results: results, plots: compare.isEmpty)
             if compare.isEmpty {
-                try EvaluationReport.write(results, report: report, to: out)
                 print(report.table, terminator: "")
                 if let shard = report.shard {
                     print("shard \(shard): \(report.sequences.count) of \(discovered.count) sequences")
                 }
                 print("results, summary.json and plots: \(out)")
-                EvaluationProgress(outputDirectory: out, model: "", scales: scales).clear()
                 return
             }
-            try EvaluationReport.writeResults(results, to: out)
-            try report.writeSummary(to: out)
-            EvaluationProgress(outputDirectory: out, model: "", scales: scales).clear()
             print(report.table)
             trackers.insert(TrackerResults(name: report.tracker, directory: out, summary: report), at: 0)
         }
@@ -136,50 +143,35 @@ struct EvalCommand: ParsableCommand {
         print("plots and comparison.json: \(out)")
     }
 
-    /// Tracks the sequences of this shard (all of them without --shard).
-    func evaluate(_ discovered: [String]) throws -> (EvaluationReport, [SequenceResult]) {
-        let selectedShard = shard.flatMap { EvaluationShard($0) }
-        let selected = selectedShard?.select(discovered) ?? discovered
-        let (tracking, modelPath) = try BundledModel.load(model)
-        let store = EvaluationProgress(outputDirectory: out, model: modelPath, scales: scales)
-        var saved: [String: SequenceResult] = [:]
-        if resume {
-            for path in selected {
-                if let result = try store.load(try FrameSequence(path: path)) { saved[path] = result }
-            }
-        } else {
-            store.clear()
-        }
-        let remaining = selected.filter { saved[$0] == nil }
-        if resume && !quiet {
-            printError("resuming: \(saved.count) of \(selected.count) sequences already finished")
-        }
+    /// Tracks the run's sequences with a progress bar; Ctrl-C or SIGTERM stops it with what finished saved.
+    func track(_ evaluation: EvaluationRun) throws -> (EvaluationReport, [SequenceResult]) {
         let bar = ProgressBar(quiet: quiet)
-        let done = ProgressCounter(total: remaining.count, bar: bar)
         let interrupt = InterruptFlag()
-        let fresh: [SequenceResult]
+        defer { bar.finish() }
         do {
-            fresh = try OnePassEvaluation.run(
-                remaining, model: tracking, config: scales == 5 ? .fiveScale : .threeScale,
-                jobs: jobs ?? Parallel.coreCount, progress: { done.advance($0) }, finished: { try store.save($0) },
+            return try evaluation.track(
+                resume: resume, log: { if !quiet { printError($0) } },
+                progress: { path, done, total in
+                    bar.update(fraction: Double(done) / Double(total),
+                               "sequence \(done)/\(total): \(PathName.lastComponent(path))", force: done == total)
+                },
                 shouldStop: { interrupt.isRaised })
-        } catch is EvaluationInterrupted {
-            bar.finish()
-            let finished = try selected.filter { try store.load(try FrameSequence(path: $0)) != nil }.count
-            throw CLIError("interrupted: \(finished) of \(selected.count) sequences finished (saved in \(store.directory)); "
-                + "continue with the same command and --resume")
+        } catch let stop as EvaluationRun.Interrupted {
+            throw CLIError(stop.description)
         }
-        bar.finish()
-        var freshResults = fresh.makeIterator()
-        let results = try selected.map { path in
-            if let result = saved[path] { return result }
-            guard let result = freshResults.next() else { throw CLIError("\(path): the sequence was not tracked") }
-            return result
+    }
+
+    /// `i/n`, or `auto` from the job scheduler's environment.
+    static func parseShard(_ text: String, count: Int?) throws -> EvaluationShard {
+        if text == "auto" {
+            do {
+                return try EvaluationShard.fromEnvironment(ProcessInfo.processInfo.environment, count: count)
+            } catch let error as EvaluationError {
+                throw CLIError(error.description)
+            }
         }
-        let trackerName = name ?? PathNameDisplay.lastComponent(modelPath).replacingOccurrences(of: ".safetensors", with: "")
-        let report = EvaluationReport(tracker: trackerName, results: results, shard: selectedShard,
-                                      discoveredSequences: selectedShard == nil ? nil : discovered.count)
-        return (report, results)
+        guard let shard = EvaluationShard(text) else { throw ValidationError("--shard takes i/n or auto (got \"\(text)\")") }
+        return shard
     }
 
     func runMerge() throws {
@@ -196,26 +188,5 @@ struct EvalCommand: ParsableCommand {
     static func firstDuplicate(_ names: [String]) -> String? {
         var seen = Set<String>()
         return names.first { !seen.insert($0).inserted }
-    }
-}
-
-/// Counts finished sequences for the progress bar, from concurrent workers.
-final class ProgressCounter: @unchecked Sendable {
-    private let lock = Lock()
-    private var finished = 0
-    private let total: Int
-    private let bar: ProgressBar
-
-    init(total: Int, bar: ProgressBar) {
-        self.total = total
-        self.bar = bar
-    }
-
-    func advance(_ path: String) {
-        lock.withLock {
-            finished += 1
-            bar.update(fraction: Double(finished) / Double(total),
-                       "sequence \(finished)/\(total): \(PathNameDisplay.lastComponent(path))", force: finished == total)
-        }
     }
 }

@@ -6,8 +6,9 @@ import Darwin
 import SiamFCSupport
 
 /// Progress on stderr: a bar redrawn in place on a terminal, plain lines at most every few
-/// seconds otherwise (logs and CI), nothing with `--quiet`.
-final class ProgressBar {
+/// seconds otherwise (logs and CI), nothing with `--quiet`. Safe to update from several threads.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = Lock()
     private let quiet: Bool
     private let interactive: Bool
     private var lastDraw: Double = 0
@@ -21,6 +22,10 @@ final class ProgressBar {
     /// `fraction` of the work is done; `text` says what is happening.
     func update(fraction: Double, _ text: String, force: Bool = false) {
         guard !quiet else { return }
+        lock.withLock { draw(fraction: fraction, text, force: force) }
+    }
+
+    private func draw(fraction: Double, _ text: String, force: Bool) {
         let now = monotonicSeconds()
         let interval = interactive ? 0.1 : 5
         guard force || now - lastDraw >= interval else { return }
@@ -41,9 +46,11 @@ final class ProgressBar {
 
     /// Ends the bar's line so that later output starts on a fresh one.
     func finish() {
-        guard !quiet, interactive, lastWidth > 0 else { return }
-        write("\n")
-        lastWidth = 0
+        lock.withLock {
+            guard !quiet, interactive, lastWidth > 0 else { return }
+            write("\n")
+            lastWidth = 0
+        }
     }
 
     private func write(_ text: String) { writeStandardError(text) }
@@ -63,12 +70,6 @@ func writeStandardError(_ text: String) {
         if n <= 0 { return }
         bytes = bytes.dropFirst(n)
     }
-}
-
-func monotonicSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// `1:05:09`, `4:09`: hours only when needed.

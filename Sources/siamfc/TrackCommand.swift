@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
+import SiamFCDrawing
 import SiamFCImageIO
+import SiamFCSupport
 import SiamFCTracker
 
 struct TrackCommand: ParsableCommand {
@@ -15,23 +18,15 @@ struct TrackCommand: ParsableCommand {
             instead, as OTB toolkits read them. The score is the peak of the chosen scale's response.
             """)
 
-    @Argument(help: "A folder of frames, or a sequence folder with an img/ subfolder.")
-    var frames: String
+    @OptionGroup var input: FrameOptions
 
-    @Option(help: "Initial box x,y,w,h (OTB 1-based). Default: the first ground-truth line.")
-    var box: String?
-
-    @Option(help: "Tracking model (safetensors, siamfc-pytorch names). Default: the bundled model.")
-    var model: String?
+    @OptionGroup var tracking: ModelOptions
 
     @Option(help: "Write the boxes to this file instead of standard output.")
     var out: String?
 
     @Option(help: "csv (frame,file,x,y,w,h,score) or otb (x,y,w,h lines).")
-    var format: OutputFormat = .csv
-
-    @Option(help: "3 or 5 search scales (SiamFC-3s or SiamFC-5s settings).")
-    var scales = 3
+    var format: TrackingTable.Format = .csv
 
     @Option(help: "Write every frame with its box drawn into this folder.")
     var overlay: String?
@@ -45,61 +40,43 @@ struct TrackCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
-    enum OutputFormat: String, ExpressibleByArgument {
-        case csv, otb
-    }
-
     func validate() throws {
-        guard scales == 3 || scales == 5 else { throw ValidationError("--scales must be 3 or 5") }
         if let every, every < 1 { throw ValidationError("--every must be at least 1") }
     }
 
     func run() throws {
-        let listing = try FrameSequence.listFrames(frames)
-        let initial = try InitialBox.resolve(box: box, frames: frames)
-        let tracker = try SiamFCTracker(model: try BundledModel.load(model).model, config: scales == 5 ? .fiveScale : .threeScale)
+        let frames = try FrameReader(folder: input.frames)
+        let count = frames.files.count
+        let initial = try input.initialBox()
+        let tracker = try tracking.load().makeTracker()
         if let overlay { try FileSystem.createDirectories(overlay) }
-        let reader = FrameReader(files: listing.frames)
-        let bar = ProgressBar(quiet: quiet || listing.frames.count < 50)
-        var rows: [(file: String, box: BoundingBox, score: Float?)] = []
-        var sheet = ContactSheet(frameCount: listing.frames.count, every: every)
+        let bar = ProgressBar(quiet: quiet || count < 50)
+        var results: [TrackedFrame] = []
+        var sheet = ContactSheet(frameCount: count, every: every)
         let started = monotonicSeconds()
-        var index = -1
         // Ctrl-C or SIGTERM ends the run before the output is written, so a previous file stays whole.
         let interrupt = InterruptFlag()
-        while let (file, frame) = try reader.next() {
-            index += 1
-            if interrupt.isRaised {
-                throw CLIError("interrupted at frame \(index + 1) of \(listing.frames.count): no output written")
-            }
-            let result: (box: BoundingBox, score: Float?)
-            do {
-                if index == 0 {
-                    try tracker.initialize(frame: frame, box: initial)
-                    result = (initial, nil)
-                } else {
-                    let (box, score) = try tracker.update(frame: frame)
-                    result = (box, score)
+        do {
+            try TrackingLoop.run(tracker, frames: frames, initialBox: initial, shouldStop: { interrupt.isRaised }) { result, image in
+                results.append(result)
+                let onSheet = contactSheet != nil && sheet.wants(result.index)
+                if overlay != nil || onSheet {
+                    var canvas = Canvas(image: image)
+                    canvas.drawBox(result.box, color: .green, lineWidth: max(2, image.width / 200))
+                    if let overlay {
+                        try ImageEncoder.write(canvas.image, to: overlay + "/" + String(format: "%04d.jpg", result.index + 1), quality: 90)
+                    }
+                    if onSheet { sheet.add(canvas.image, label: "\(result.index + 1)") }
                 }
-            } catch let error as TrackerError {
-                throw CLIError("\(file): \(error.message)")
+                let done = result.index + 1, elapsed = monotonicSeconds() - started
+                bar.update(fraction: Double(done) / Double(count),
+                           String(format: "frame %d/%d %.1f frames/s", done, count, Double(done) / max(elapsed, 1e-9)))
             }
-            rows.append((PathNameDisplay.lastComponent(file), result.box, result.score))
-            let onSheet = contactSheet != nil && sheet.wants(index)
-            if overlay != nil || onSheet {
-                var canvas = Canvas(image: frame)
-                canvas.drawBox(result.box, color: .green, lineWidth: max(2, frame.width / 200))
-                if let overlay {
-                    try ImageEncoder.write(canvas.image, to: overlay + "/" + String(format: "%04d.jpg", index + 1), quality: 90)
-                }
-                if onSheet { sheet.add(canvas.image, label: "\(index + 1)") }
-            }
-            let elapsed = monotonicSeconds() - started
-            bar.update(fraction: Double(index + 1) / Double(listing.frames.count),
-                       String(format: "frame %d/%d %.1f frames/s", index + 1, listing.frames.count, Double(index + 1) / max(elapsed, 1e-9)))
+        } catch let stop as TrackingInterrupted {
+            throw CLIError("interrupted at frame \(stop.framesDone + 1) of \(count): no output written")
         }
         bar.finish()
-        let text = format == .csv ? csv(rows) : rows.map { $0.box.description + "\n" }.joined()
+        let text = TrackingTable.text(results, format: format)
         if let out {
             try AtomicFile.write(text, to: out)
         } else {
@@ -107,47 +84,6 @@ struct TrackCommand: ParsableCommand {
         }
         if let contactSheet { try ImageEncoder.write(sheet.render(), to: contactSheet) }
     }
-
-    func csv(_ rows: [(file: String, box: BoundingBox, score: Float?)]) -> String {
-        var text = "frame,file,x,y,w,h,score\n"
-        for (i, row) in rows.enumerated() {
-            let b = row.box
-            let fields = [BoundingBox.format(b.x), BoundingBox.format(b.y), BoundingBox.format(b.width), BoundingBox.format(b.height)]
-            let score = row.score.map { String(format: "%.5f", $0) } ?? ""
-            text += "\(i + 1),\(csvField(row.file)),\(fields.joined(separator: ",")),\(score)\n"
-        }
-        return text
-    }
-
-    func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }
 
-/// The default model that ships with the package (see MODEL.md), or the one --model names.
-enum BundledModel {
-    /// The model at `explicit` (`--model`), or the bundled default model. Returns the model and
-    /// the file it came from.
-    static func load(_ explicit: String?) throws -> (model: SiamFCModel, path: String) {
-        guard let path = explicit ?? SiamFCModel.bundledPath else {
-            throw CLIError("the bundled model (\(SiamFCModel.bundledFileName)) is not next to this executable: pass --model FILE")
-        }
-        do {
-            return (try SiamFCModel(contentsOf: path), path)
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
-        }
-    }
-}
-
-/// Path helpers for display.
-enum PathNameDisplay {
-    static func lastComponent(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
-    }
-}
-
-import Foundation
-import SiamFCSupport
-import SiamFCDrawing
+extension TrackingTable.Format: ExpressibleByArgument {}

@@ -85,4 +85,35 @@ import SiamFCSupport
         let nothing = try CLI.run(["eval"])
         #expect(nothing.status == 64 && nothing.stderr.contains("give the sequence folders"))
     }
+
+    /// `--shard auto` in a Slurm job array and a Kubernetes Indexed Job picks the same sequences
+    /// as the explicit `--shard i/n`, and says what it lacks when neither is there.
+    @Test func shardAutoReadsTheSchedulersEnvironment() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (root, model) = try Self.benchmark(dir)
+        let common = ["eval", root, "--model", model, "--quiet"]
+        // Slurm counts its task ids from SLURM_ARRAY_TASK_MIN (here 1): task 2 is shard 2/3.
+        let slurm = try CLI.run(common + ["--shard", "auto", "--out", dir + "/slurm"], prefix: [
+            "/usr/bin/env", "SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_MIN=1", "JOB_COMPLETION_INDEX=",
+        ])
+        #expect(slurm.status == 0 && slurm.stdout.contains("shard 2/3: 1 of 3 sequences"), "\(slurm.stderr)")
+        // Kubernetes' completion index is 0-based and its count comes from --shard-count.
+        let kubernetes = try CLI.run(common + ["--shard", "auto", "--shard-count", "3", "--out", dir + "/k8s"], prefix: [
+            "/usr/bin/env", "-u", "SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX=1",
+        ])
+        #expect(kubernetes.status == 0 && kubernetes.stdout.contains("shard 2/3: 1 of 3 sequences"), "\(kubernetes.stderr)")
+        let explicit = try CLI.run(common + ["--shard", "2/3", "--out", dir + "/explicit"])
+        #expect(explicit.status == 0)
+        for out in ["slurm", "k8s"] {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/\(out)/results") == ["b.txt"])
+            #expect(FileManager.default.contentsEqual(atPath: dir + "/\(out)/results/b.txt", andPath: dir + "/explicit/results/b.txt"))
+        }
+        let neither = try CLI.run(common + ["--shard", "auto", "--out", dir + "/none"], prefix: [
+            "/usr/bin/env", "-u", "SLURM_ARRAY_TASK_ID", "-u", "JOB_COMPLETION_INDEX",
+        ])
+        #expect(neither.status == 1 && neither.stderrLines.count == 1 && neither.stderr.contains("SLURM_ARRAY_TASK_ID"), "\(neither.stderr)")
+        let countWithoutAuto = try CLI.run(common + ["--shard", "1/3", "--shard-count", "3"])
+        #expect(countWithoutAuto.status == 64 && countWithoutAuto.stderr.contains("--shard-count goes with --shard auto"))
+    }
 }

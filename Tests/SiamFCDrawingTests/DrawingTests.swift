@@ -279,3 +279,16 @@ import Testing
         #expect(Color(hex: 0x12AB9F).hexString == "#12ab9f")
     }
 }
+
+@Suite struct ContactSheetTests {
+    @Test func takesAbout24TilesSixToARow() {
+        var sheet = ContactSheet(frameCount: 100, every: nil)
+        #expect(sheet.step == 5 && sheet.wants(0) && sheet.wants(95) && !sheet.wants(96))
+        for i in stride(from: 0, to: 100, by: sheet.step) { sheet.add(RGBImage(width: 480, height: 360), label: "\(i + 1)") }
+        let image = sheet.render()
+        // 20 tiles of 240x180 in 4 rows of 6, with 4-pixel gaps.
+        #expect(image.width == 6 * 244 + 4 && image.height == 4 * 184 + 4)
+        #expect(ContactSheet(frameCount: 10, every: 3).step == 3)
+        #expect(ContactSheet(frameCount: 0, every: nil).render().width == 1)
+    }
+}

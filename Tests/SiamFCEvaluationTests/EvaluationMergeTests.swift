@@ -11,12 +11,12 @@ import SiamFCSupport
     func runShards(_ dir: String, count: Int) throws -> EvaluationReport {
         let model = try OnePassEvaluationTests().fixture(dir)
         let sequences = try OnePassEvaluation.discover([dir])
-        let all = try OnePassEvaluation.run(sequences, model: model, config: .threeScale, jobs: 2)
+        let all = try OnePassEvaluation.run(sequences, model: model, jobs: 2)
         let report = EvaluationReport(tracker: "random", results: all)
         try EvaluationReport.write(all, report: report, to: dir + "/all")
         for i in 1...count {
             let shard = try #require(EvaluationShard(index: i, count: count))
-            let results = try OnePassEvaluation.run(shard.select(sequences), model: model, config: .threeScale, jobs: 1)
+            let results = try OnePassEvaluation.run(shard.select(sequences), model: model, jobs: 1)
             try EvaluationReport.write(results, report: EvaluationReport(tracker: "random", results: results, shard: shard,
                                                                           discoveredSequences: sequences.count),
                                        to: dir + "/shard\(i)")

@@ -36,8 +36,8 @@ import SiamFCSupport
         defer { removeTemporary(dir) }
         let model = try fixture(dir)
         let sequences = try OnePassEvaluation.discover([dir])
-        let serial = try OnePassEvaluation.run(sequences, model: model, config: .threeScale, jobs: 1)
-        let parallel = try OnePassEvaluation.run(sequences, model: model, config: .threeScale, jobs: 3)
+        let serial = try OnePassEvaluation.run(sequences, model: model, jobs: 1)
+        let parallel = try OnePassEvaluation.run(sequences, model: model, jobs: 3)
         #expect(serial.map(\.boxes) == parallel.map(\.boxes))
         #expect(serial.map(\.name) == ["seq1", "seq2", "seq3"])
         #expect(serial.allSatisfy { $0.boxes.count == 5 && $0.curves.frames == 5 })
@@ -49,7 +49,7 @@ import SiamFCSupport
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
         let model = try fixture(dir)
-        let results = try OnePassEvaluation.run(try OnePassEvaluation.discover([dir]), model: model, config: .threeScale, jobs: 2)
+        let results = try OnePassEvaluation.run(try OnePassEvaluation.discover([dir]), model: model, jobs: 2)
         let report = EvaluationReport(tracker: "random", results: results)
         try EvaluationReport.write(results, report: report, to: dir + "/out")
         let lines = try String(contentsOfFile: dir + "/out/results/seq2.txt", encoding: .utf8).split(separator: "\n")

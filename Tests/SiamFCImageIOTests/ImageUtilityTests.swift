@@ -54,7 +54,7 @@ import SiamFCSupport
         let reader = FrameReader(files: files)
         for i in 0..<3 {
             let frame = try #require(try reader.next())
-            #expect(frame.file == files[i] && frame.image.width == 4 + i)
+            #expect(frame.name == files[i] && frame.index == i && frame.image.width == 4 + i)
         }
         let error = #expect(throws: ImageIOError.self) { try reader.next() }
         #expect(error?.path == files[3])

@@ -16,7 +16,7 @@ import SiamFCTestSupport
         #expect(model.backbone.widths == [24, 64, 96, 96, 64])
         let root = try SharedData.path("sequences")
         let results = try OnePassEvaluation.run(["Crossing", "Deer", "Subway", "vot15_bag"].map { root + "/" + $0 },
-                                                model: model, config: .threeScale, jobs: 2)
+                                                model: model, jobs: 2)
         let auc = TrackingMetrics.average(results.map(\.curves)).successScore
         #expect(auc > 0.6, "mean AUC \(auc)")
     }

@@ -121,7 +121,7 @@ import SiamFCSupport
 
 final class ResultBox: @unchecked Sendable {
     private var values: [Int: [BoundingBox]?] = [:]
-    private let queue = DispatchQueue(label: "results")
-    func set(_ i: Int, _ v: [BoundingBox]?) { queue.sync { values[i] = v } }
-    func get(_ i: Int) -> [BoundingBox]? { queue.sync { values[i] ?? nil } }
+    private let lock = Lock()
+    func set(_ i: Int, _ v: [BoundingBox]?) { lock.withLock { values[i] = v } }
+    func get(_ i: Int) -> [BoundingBox]? { lock.withLock { values[i] ?? nil } }
 }

@@ -1,24 +1,27 @@
 import SiamFCImageIO
-import SiamFCDrawing
 
 /// A grid of every Nth frame, each with its box and frame number: the whole run at a glance.
-struct ContactSheet {
-    let step: Int
+public struct ContactSheet: Sendable {
+    /// Every `step`-th frame is a tile.
+    public let step: Int
     private var tiles: [(image: RGBImage, label: String)] = []
     static let tileWidth = 240
 
-    init(frameCount: Int, every: Int?) {
+    /// About 24 tiles from `frameCount` frames unless `every` sets the step.
+    public init(frameCount: Int, every: Int?) {
         step = every ?? max(1, (frameCount + 23) / 24)
     }
 
-    func wants(_ index: Int) -> Bool { index % step == 0 }
+    /// Whether frame `index` (from 0) is a tile.
+    public func wants(_ index: Int) -> Bool { index % step == 0 }
 
-    mutating func add(_ frame: RGBImage, label: String) {
+    public mutating func add(_ frame: RGBImage, label: String) {
         let height = max(1, frame.height * Self.tileWidth / max(frame.width, 1))
         tiles.append((frame.scaled(width: Self.tileWidth, height: height), label))
     }
 
-    func render() -> RGBImage {
+    /// The tiles, six to a row.
+    public func render() -> RGBImage {
         guard let first = tiles.first else { return RGBImage(width: 1, height: 1) }
         let columns = min(6, tiles.count)
         let rows = (tiles.count + columns - 1) / columns
