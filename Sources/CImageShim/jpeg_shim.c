@@ -11,7 +11,7 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     int warnings;
-    int truncated;
+    sfc_error_kind kind;  // why the last longjmp happened
     char message[SFC_MESSAGE_CAPACITY];
 } sfc_jpeg_error;
 
@@ -22,6 +22,7 @@ struct sfc_jpeg_decoder {
 
 static void sfc_jpeg_error_exit(j_common_ptr cinfo) {
     sfc_jpeg_error *error = (sfc_jpeg_error *)cinfo->err;
+    error->kind = cinfo->err->msg_code == JERR_OUT_OF_MEMORY ? SFC_ERROR_OUT_OF_MEMORY : SFC_ERROR_CORRUPT;
     (*cinfo->err->format_message)(cinfo, error->message);
     longjmp(error->jump, 1);
 }
@@ -32,7 +33,7 @@ static void sfc_jpeg_emit_message(j_common_ptr cinfo, int level) {
     // libjpeg treats a file that ends early as a warning and pads the image with gray. For a
     // tracker that is silent data corruption, so a premature end of file is fatal here.
     if (cinfo->err->msg_code == JWRN_JPEG_EOF) {
-        error->truncated = 1;
+        error->kind = SFC_ERROR_TRUNCATED;
         snprintf(error->message, SFC_MESSAGE_CAPACITY, "truncated JPEG (premature end of file)");
         longjmp(error->jump, 1);
     }
@@ -45,7 +46,7 @@ static void sfc_jpeg_install_errors(sfc_jpeg_error *error, struct jpeg_error_mgr
     error->base.error_exit = sfc_jpeg_error_exit;
     error->base.emit_message = sfc_jpeg_emit_message;
     error->warnings = 0;
-    error->truncated = 0;
+    error->kind = SFC_ERROR_NONE;
     error->message[0] = 0;
 }
 
@@ -58,11 +59,13 @@ sfc_jpeg_decoder *sfc_jpeg_open(const uint8_t *data, size_t size, uint64_t max_p
     memset(info, 0, sizeof(*info));
     sfc_jpeg_decoder *decoder = calloc(1, sizeof(sfc_jpeg_decoder));
     if (!decoder) {
+        info->error = SFC_ERROR_OUT_OF_MEMORY;
         sfc_copy_message(info->message, "out of memory");
         return NULL;
     }
     sfc_jpeg_install_errors(&decoder->error, &decoder->cinfo.err);
     if (setjmp(decoder->error.jump)) {
+        info->error = decoder->error.kind;
         sfc_copy_message(info->message, decoder->error.message);
         jpeg_destroy_decompress(&decoder->cinfo);
         free(decoder);
@@ -79,6 +82,7 @@ sfc_jpeg_decoder *sfc_jpeg_open(const uint8_t *data, size_t size, uint64_t max_p
     info->progressive = c->progressive_mode ? 1 : 0;
     if (c->image_width == 0 || c->image_height == 0 ||
         (uint64_t)c->image_width * (uint64_t)c->image_height > max_pixels) {
+        info->error = SFC_ERROR_TOO_LARGE;
         snprintf(info->message, SFC_MESSAGE_CAPACITY,
                  "image is %ux%u pixels, over the limit of %llu pixels", c->image_width,
                  c->image_height, (unsigned long long)max_pixels);
@@ -98,6 +102,7 @@ sfc_jpeg_decoder *sfc_jpeg_open(const uint8_t *data, size_t size, uint64_t max_p
         c->out_color_space = JCS_CMYK;
         break;
     default:
+        info->error = SFC_ERROR_UNSUPPORTED;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "unsupported JPEG colour space %d",
                  (int)c->jpeg_color_space);
         jpeg_destroy_decompress(c);
@@ -113,6 +118,7 @@ int sfc_jpeg_read_rgb(sfc_jpeg_decoder *decoder, uint8_t *rgb, sfc_jpeg_info *in
     // volatile: it is assigned between setjmp and a possible longjmp.
     uint8_t *volatile cmyk_row = NULL;
     if (setjmp(decoder->error.jump)) {
+        info->error = decoder->error.kind;
         sfc_copy_message(info->message, decoder->error.message);
         info->warnings = decoder->error.warnings;
         free(cmyk_row);
@@ -124,6 +130,7 @@ int sfc_jpeg_read_rgb(sfc_jpeg_decoder *decoder, uint8_t *rgb, sfc_jpeg_info *in
     if (c->out_color_space == JCS_CMYK) {
         cmyk_row = malloc(width * 4);
         if (!cmyk_row) {
+            info->error = SFC_ERROR_OUT_OF_MEMORY;
             sfc_copy_message(info->message, "out of memory");
             return 1;
         }

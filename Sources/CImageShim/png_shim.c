@@ -11,6 +11,7 @@ typedef struct {
     size_t size;
     size_t offset;
     int warnings;
+    sfc_error_kind kind;  // why the last longjmp happened
     char message[SFC_MESSAGE_CAPACITY];
 } sfc_png_source;
 
@@ -22,6 +23,12 @@ struct sfc_png_decoder {
 
 static void sfc_png_error(png_structp png, png_const_charp text) {
     sfc_png_source *source = png_get_error_ptr(png);
+    if (source->kind == SFC_ERROR_NONE) {
+        // libpng has no error codes. Its one report of image data that stops before the image
+        // does ("Not enough image data": the IDAT chunks or their zlib stream end early) is
+        // recognised by its exact text; every other libpng error means bad data.
+        source->kind = strcmp(text, "Not enough image data") == 0 ? SFC_ERROR_TRUNCATED : SFC_ERROR_CORRUPT;
+    }
     snprintf(source->message, SFC_MESSAGE_CAPACITY, "%s", text);
     png_longjmp(png, 1);
 }
@@ -35,6 +42,7 @@ static void sfc_png_warning(png_structp png, png_const_charp text) {
 static void sfc_png_read(png_structp png, png_bytep out, png_size_t length) {
     sfc_png_source *source = png_get_io_ptr(png);
     if (length > source->size - source->offset) {
+        source->kind = SFC_ERROR_TRUNCATED;
         png_error(png, "truncated PNG (premature end of file)");
     }
     memcpy(out, source->data + source->offset, length);
@@ -46,6 +54,7 @@ sfc_png_decoder *sfc_png_open(const uint8_t *data, size_t size, uint64_t max_pix
     memset(info, 0, sizeof(*info));
     sfc_png_decoder *decoder = calloc(1, sizeof(sfc_png_decoder));
     if (!decoder) {
+        info->error = SFC_ERROR_OUT_OF_MEMORY;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "out of memory");
         return NULL;
     }
@@ -55,12 +64,14 @@ sfc_png_decoder *sfc_png_open(const uint8_t *data, size_t size, uint64_t max_pix
                                           sfc_png_error, sfc_png_warning);
     if (decoder->png) decoder->info = png_create_info_struct(decoder->png);
     if (!decoder->png || !decoder->info) {
+        info->error = SFC_ERROR_OUT_OF_MEMORY;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "out of memory");
         png_destroy_read_struct(&decoder->png, &decoder->info, NULL);
         free(decoder);
         return NULL;
     }
     if (setjmp(png_jmpbuf(decoder->png))) {
+        info->error = decoder->source.kind;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "%s", decoder->source.message);
         png_destroy_read_struct(&decoder->png, &decoder->info, NULL);
         free(decoder);
@@ -82,6 +93,7 @@ sfc_png_decoder *sfc_png_open(const uint8_t *data, size_t size, uint64_t max_pix
     info->color_type = color_type;
     info->interlaced = interlace != PNG_INTERLACE_NONE;
     if ((uint64_t)width * (uint64_t)height > max_pixels) {
+        info->error = SFC_ERROR_TOO_LARGE;
         snprintf(info->message, SFC_MESSAGE_CAPACITY,
                  "image is %ux%u pixels, over the limit of %llu pixels", width, height,
                  (unsigned long long)max_pixels);
@@ -98,6 +110,7 @@ int sfc_png_read_rgb(sfc_png_decoder *decoder, uint8_t *rgb, sfc_png_info *info)
     png_infop pinfo = decoder->info;
     png_bytep *volatile rows = NULL;
     if (setjmp(png_jmpbuf(png))) {
+        info->error = decoder->source.kind;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "%s", decoder->source.message);
         info->warnings = decoder->source.warnings;
         free(rows);
@@ -118,12 +131,14 @@ int sfc_png_read_rgb(sfc_png_decoder *decoder, uint8_t *rgb, sfc_png_info *info)
     png_set_interlace_handling(png);
     png_read_update_info(png, pinfo);
     if (png_get_rowbytes(png, pinfo) != (size_t)info->width * 3) {
+        info->error = SFC_ERROR_UNSUPPORTED;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "unsupported PNG pixel layout");
         return 1;
     }
     const size_t stride = (size_t)info->width * 3;
     rows = malloc(sizeof(png_bytep) * info->height);
     if (!rows) {
+        info->error = SFC_ERROR_OUT_OF_MEMORY;
         snprintf(info->message, SFC_MESSAGE_CAPACITY, "out of memory");
         return 1;
     }

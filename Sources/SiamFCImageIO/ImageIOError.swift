@@ -1,3 +1,4 @@
+import CImageShim
 import SiamFCSupport
 
 /// An error from reading or writing images, frame folders or ground truth.
@@ -65,6 +66,26 @@ extension ImageIOError {
             return try body()
         } catch let error as FileError {
             throw ImageIOError(error)
+        }
+    }
+}
+
+extension ImageIOError {
+    /// A decoder failure as the C shim classified it. The shim's message is kept as it is for a
+    /// truncated or oversized image and follows "corrupt JPEG: " (or PNG) otherwise; an
+    /// unsupported layout or memory running out mid-decode count as corrupt data too.
+    init(decoding path: String, format: String, kind: sfc_error_kind, message: String) {
+        switch kind {
+        case SFC_ERROR_TRUNCATED:
+            self.init(path: path, reason: .truncated, message: message)
+        case SFC_ERROR_TOO_LARGE:
+            self.init(path: path, reason: .tooLarge, message: message)
+        case SFC_ERROR_CORRUPT, SFC_ERROR_UNSUPPORTED, SFC_ERROR_OUT_OF_MEMORY:
+            self.init(path: path, reason: .corrupt, message: "corrupt \(format): \(message)")
+        default:
+            // SFC_ERROR_NONE: the shim failed without saying why, a shim bug; the file still
+            // gets an error rather than a crash.
+            self.init(path: path, reason: .corrupt, message: "corrupt \(format): \(message)")
         }
     }
 }

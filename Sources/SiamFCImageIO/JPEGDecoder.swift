@@ -8,7 +8,7 @@ enum JPEGDecoder {
         var info = sfc_jpeg_info()
         let result: Result<DecodedImage, ImageIOError> = bytes.withUnsafeBufferPointer { input in
             guard let decoder = sfc_jpeg_open(input.baseAddress, input.count, UInt64(maxPixels), &info) else {
-                return .failure(failure(path, message(&info), header: true))
+                return .failure(ImageIOError(decoding: path, format: "JPEG", kind: info.error, message: message(&info)))
             }
             defer { sfc_jpeg_close(decoder) }
             let width = Int(info.width), height = Int(info.height)
@@ -19,7 +19,9 @@ enum JPEGDecoder {
                 if status != 0 { buffer.initialize(repeating: 0) }
                 count = buffer.count
             }
-            if status != 0 { return .failure(failure(path, message(&info), header: false)) }
+            if status != 0 {
+                return .failure(ImageIOError(decoding: path, format: "JPEG", kind: info.error, message: message(&info)))
+            }
             let source = switch info.components {
             case 1: "grayscale"
             case 4: "CMYK"
@@ -33,16 +35,6 @@ enum JPEGDecoder {
                 lastWarning: info.warnings > 0 ? message(&info) : nil))
         }
         return try result.get()
-    }
-
-    private static func failure(_ path: String, _ text: String, header: Bool) -> ImageIOError {
-        if text.contains("truncated") || text.contains("premature end") {
-            return ImageIOError(path: path, reason: .truncated, message: text)
-        }
-        if text.contains("over the limit") {
-            return ImageIOError(path: path, reason: .tooLarge, message: text)
-        }
-        return ImageIOError(path: path, reason: .corrupt, message: "corrupt JPEG: \(text)")
     }
 }
 

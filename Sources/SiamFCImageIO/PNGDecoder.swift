@@ -8,7 +8,7 @@ enum PNGDecoder {
         var info = sfc_png_info()
         let result: Result<DecodedImage, ImageIOError> = bytes.withUnsafeBufferPointer { input in
             guard let decoder = sfc_png_open(input.baseAddress, input.count, UInt64(maxPixels), &info) else {
-                return .failure(failure(path, message(&info)))
+                return .failure(ImageIOError(decoding: path, format: "PNG", kind: info.error, message: message(&info)))
             }
             defer { sfc_png_close(decoder) }
             let width = Int(info.width), height = Int(info.height)
@@ -18,7 +18,9 @@ enum PNGDecoder {
                 if status != 0 { buffer.initialize(repeating: 0) }
                 count = buffer.count
             }
-            if status != 0 { return .failure(failure(path, message(&info))) }
+            if status != 0 {
+                return .failure(ImageIOError(decoding: path, format: "PNG", kind: info.error, message: message(&info)))
+            }
             return .success(DecodedImage(
                 image: RGBImage(uncheckedWidth: width, height: height, pixels: pixels),
                 format: .png,
@@ -39,15 +41,5 @@ enum PNGDecoder {
         default: "type \(info.color_type)"
         }
         return "\(kind), \(info.bit_depth)-bit" + (info.interlaced != 0 ? ", interlaced" : "")
-    }
-
-    private static func failure(_ path: String, _ text: String) -> ImageIOError {
-        if text.contains("truncated") || text.contains("premature end") || text.contains("Not enough image data") {
-            return ImageIOError(path: path, reason: .truncated, message: text)
-        }
-        if text.contains("over the limit") {
-            return ImageIOError(path: path, reason: .tooLarge, message: text)
-        }
-        return ImageIOError(path: path, reason: .corrupt, message: "corrupt PNG: \(text)")
     }
 }

@@ -1,4 +1,4 @@
-/// An error from reading MNIST data or a training checkpoint; one line naming the file.
+/// An error from reading MNIST data or from a training run; one line naming the file.
 public struct MNISTError: Error, Sendable, Equatable, CustomStringConvertible {
     public let path: String
     public let message: String

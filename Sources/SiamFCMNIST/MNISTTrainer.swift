@@ -2,23 +2,9 @@ import Dispatch
 import SiamFCEngine
 import SiamFCSupport
 
-/// Progress of a training run, reported after every step.
-public struct TrainingProgress: Sendable {
-    public let epoch: Int
-    public let epochs: Int
-    public let step: Int
-    public let stepsPerEpoch: Int
-    /// Mean loss of the epoch so far.
-    public let loss: Float
-    public let pairsPerSecond: Double
-    public let secondsRemaining: Double
-}
-
-public enum TrainingOutcome: Sendable, Equatable {
-    case finished
-    /// Stopped on request; the checkpoint holds the point to resume from.
-    case interrupted
-}
+/// An MNIST training checkpoint: the model's weights and the optimizer state (`optimizer.m.N`,
+/// `optimizer.v.N` or `optimizer.velocity.N`), with the configuration and state in its metadata.
+public typealias MNISTCheckpoint = TrainingCheckpoint<TrainingConfiguration, TrainingState>
 
 /// Trains a ``PairModel`` on MNIST pairs (or triplets) drawn fresh each epoch.
 ///
@@ -38,7 +24,7 @@ public final class MNISTTrainer {
     }
 
     /// Continues the run saved in `checkpoint`.
-    public convenience init(resuming checkpoint: Checkpoint, path: String, dataset: MNISTDataset) throws {
+    public convenience init(resuming checkpoint: MNISTCheckpoint, path: String, dataset: MNISTDataset) throws {
         try self.init(configuration: checkpoint.configuration, state: checkpoint.state, tensors: (checkpoint.tensors, path),
                       dataset: dataset)
     }
@@ -62,10 +48,18 @@ public final class MNISTTrainer {
         }
         if let (saved, path) = tensors {
             try model.load(stateDict: saved, source: path)
+            // A checkpoint is a file: every optimizer tensor must fit its parameter.
+            func restored(_ name: String, _ i: Int) throws -> Tensor? {
+                guard let tensor = saved[name] else { return nil }
+                guard tensor.shape == parameters[i].shape else {
+                    throw MNISTError(path: path, message: "\(name) has shape \(tensor.shape), expected \(parameters[i].shape)")
+                }
+                return tensor
+            }
             for i in parameters.indices {
-                adam?.firstMoments[i] = saved["optimizer.m.\(i)"]
-                adam?.secondMoments[i] = saved["optimizer.v.\(i)"]
-                sgd?.velocities[i] = saved["optimizer.velocity.\(i)"]
+                adam?.firstMoments[i] = try restored("optimizer.m.\(i)", i)
+                adam?.secondMoments[i] = try restored("optimizer.v.\(i)", i)
+                sgd?.velocities[i] = try restored("optimizer.velocity.\(i)", i)
             }
             adam?.stepCount = state.optimizerSteps
         }
@@ -80,7 +74,7 @@ public final class MNISTTrainer {
 
     /// Trains until the configured number of epochs, saving a checkpoint to `checkpointPath`
     /// after every epoch, or until `shouldStop` returns true, when it saves one and returns
-    /// ``TrainingOutcome/interrupted``.
+    /// ``TrainingOutcome/interrupted``. The progress's loss is the mean of the epoch so far.
     public func train(checkpointPath: String, progress: (TrainingProgress) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         let sampler = PairSampler(labels: splits.train.labels)
@@ -180,7 +174,7 @@ public final class MNISTTrainer {
     }
 
     /// Weights, optimizer state and progress.
-    public func checkpoint() -> Checkpoint {
+    public func checkpoint() -> MNISTCheckpoint {
         var tensors = model.stateDict()
         for i in model.parameters.indices {
             if let m = adam?.firstMoments[i] { tensors["optimizer.m.\(i)"] = m }
@@ -189,7 +183,7 @@ public final class MNISTTrainer {
         }
         var saved = state
         saved.optimizerSteps = adam?.stepCount ?? 0
-        return Checkpoint(configuration: configuration, state: saved, tensors: tensors)
+        return MNISTCheckpoint(configuration: configuration, state: saved, tensors: tensors)
     }
 
     public func save(to path: String) throws {

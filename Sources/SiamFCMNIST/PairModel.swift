@@ -88,7 +88,7 @@ public final class PairModel {
             if c.loss == .bce {
                 let linear = Linear(1, 1, using: &generator)
                 // Start as "similar when closer than the margin": logit = margin − d.
-                linear.weight.value = Tensor(vector: [-1]).reshapedUnchecked([1, 1])
+                linear.weight.value = Tensor(repeating: -1, shape: [1, 1])
                 linear.bias?.value = Tensor(vector: [c.margin])
                 head = linear
             } else {
@@ -147,12 +147,5 @@ public final class PairModel {
             if let head { return try reshape(try head(try reshape(d, [-1, 1])), [-1]) }
             return d * -1
         }
-    }
-}
-
-extension Tensor {
-    /// Reshape for shapes known to fit (internal construction only).
-    func reshapedUnchecked(_ shape: [Int]) -> Tensor {
-        (try? reshaped(shape)) ?? self
     }
 }

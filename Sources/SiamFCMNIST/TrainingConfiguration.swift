@@ -2,7 +2,9 @@ import SiamFCEngine
 
 /// Everything that determines a training run; with the same configuration and data, runs are
 /// identical, including runs that were interrupted and resumed.
-public struct TrainingConfiguration: Sendable, Codable, Equatable {
+public struct TrainingConfiguration: TrainingRunConfiguration, Equatable {
+    public static let checkpointKind = TrainingCheckpointKind(metadataPrefix: "siamfc.mnist", name: "an MNIST checkpoint")
+
     public enum Optimizer: String, Sendable, Codable, CaseIterable {
         case adam, sgd
     }

@@ -36,7 +36,8 @@ final class Distillation {
         }
         var total: Variable?
         if responseWeight > 0 {
-            let teacherResponses = try Tensor.crossCorrelation(search: teacherSearch, exemplar: teacherExemplar, scale: 0.001)
+            let teacherResponses = try Tensor.crossCorrelation(search: teacherSearch, exemplar: teacherExemplar,
+                                                               scale: TrackerTrainingConfiguration.tracking.responseScale)
             let soft = teacherResponses.map { 1 / (1 + expf(-$0)) }
             total = try binaryCrossEntropyWithLogits(studentResponses, targets: soft, weights: weights, reduction: .sum)
                 * responseWeight

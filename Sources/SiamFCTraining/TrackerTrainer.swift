@@ -73,18 +73,16 @@ public final class TrackerTrainer {
     }
 
     /// Kaiming-normal convolution weights (fan-out, for ReLU) and zero biases, as SiamFC
-    /// initialises its backbone; batch norm starts as the identity.
+    /// initialises its backbone; batch norm starts as the identity. The convolutions are drawn in
+    /// the network's order, so a seed gives the same weights on every run.
     static func initializeAsSiamFC(_ network: Sequential, using g: inout SplitMix64) {
-        for (name, p) in network.namedParameters() {
-            if name.hasSuffix(".0.weight") {
-                let s = p.shape
-                let std = (2 / Double(s[0] * s[2] * s[3])).squareRoot()
-                p.value = Tensor(uninitializedShape: s) { out in
-                    for i in out.indices { out[i] = Float(std * Self.normal(&g)) }
-                }
-            } else if name.hasSuffix(".0.bias") {
-                p.value = Tensor(zeros: p.shape)
+        for conv in network.modules(of: Conv2d.self) {
+            let s = conv.weight.shape
+            let std = (2 / Double(s[0] * s[2] * s[3])).squareRoot()
+            conv.weight.value = Tensor(uninitializedShape: s) { out in
+                for i in out.indices { out[i] = Float(std * Self.normal(&g)) }
             }
+            if let bias = conv.bias { bias.value = Tensor(zeros: bias.shape) }
         }
     }
 
@@ -104,20 +102,15 @@ public final class TrackerTrainer {
         try SiamFCModel(state: network.stateDict(), source: source)
     }
 
-    public enum Outcome: Sendable, Equatable {
-        case finished
-        /// Stopped on request; the checkpoint holds the point to resume from.
-        case interrupted
-    }
-
     /// Trains to the end of the configured epochs, writing into `directory`: `checkpoint.safetensors`
     /// every `checkpointEvery` steps and after each epoch, `model.safetensors` (the weights alone,
     /// siamfc-pytorch names) and `loss.png` after each epoch. `validate` scores the current model
     /// (the CLI runs one-pass evaluation on the validation sequences). When `shouldStop` returns
-    /// true, saves a checkpoint and returns ``Outcome/interrupted``.
-    public func train(directory: String, progress: (TrackerTrainingProgress) -> Void = { _ in },
+    /// true, saves a checkpoint and returns ``TrainingOutcome/interrupted``. The progress's loss is
+    /// the mean of the last (up to) 50 steps.
+    public func train(directory: String, progress: (TrainingProgress) -> Void = { _ in },
                       validate: ((SiamFCModel) throws -> (success: Double, precision: Double))? = nil,
-                      shouldStop: () -> Bool = { false }) throws -> Outcome {
+                      shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         try FileSystem.createDirectories(directory)
         let checkpointPath = directory + "/checkpoint.safetensors"
         let perEpoch = configuration.stepsPerEpoch
@@ -139,7 +132,7 @@ public final class TrackerTrainer {
             if recent.count > 50 { recent.removeFirst() }
             let speed = Double(recent.count * configuration.batchSize) / max(recent.reduce(0, +), 1e-9)
             let window = state.losses.suffix(50)
-            progress(TrackerTrainingProgress(
+            progress(TrainingProgress(
                 epoch: (state.step - 1) / perEpoch, epochs: configuration.epochs, step: (state.step - 1) % perEpoch + 1,
                 stepsPerEpoch: perEpoch, loss: window.reduce(0, +) / Float(window.count), pairsPerSecond: speed,
                 secondsRemaining: Double((configuration.totalSteps - state.step) * configuration.batchSize) / speed))
@@ -164,7 +157,8 @@ public final class TrackerTrainer {
     func step(on batch: Batch) throws -> (total: Float, label: Float) {
         let exemplarFeatures = try network(Variable(batch.exemplars))
         let searchFeatures = try network(Variable(batch.searches))
-        let responses = try crossCorrelation(search: searchFeatures, exemplar: exemplarFeatures, scale: 0.001)
+        let responses = try crossCorrelation(search: searchFeatures, exemplar: exemplarFeatures,
+                                             scale: TrackerTrainingConfiguration.tracking.responseScale)
         let labelLoss = try binaryCrossEntropyWithLogits(responses, targets: batch.labels, weights: batch.weights, reduction: .sum)
         var loss = labelLoss
         if let distillation {

@@ -1,6 +1,11 @@
+import SiamFCEngine
+import SiamFCTracker
+
 /// Everything that defines a SiamFC training run. Stored in every checkpoint, so that a resumed
 /// run continues with exactly the settings it started with.
-public struct TrackerTrainingConfiguration: Sendable, Codable, Equatable {
+public struct TrackerTrainingConfiguration: TrainingRunConfiguration, Equatable {
+    public static let checkpointKind = TrainingCheckpointKind(metadataPrefix: "siamfc.train", name: "a tracker training checkpoint")
+
     /// Sequence folders (or folders of sequences) in OTB, VOT or GOT-10k layout to draw pairs from.
     public var trainingData: [String] = []
     /// Sequences tracked after each epoch to report the validation AUC; none skips validation.
@@ -36,12 +41,14 @@ public struct TrackerTrainingConfiguration: Sendable, Codable, Equatable {
 
     public init() {}
 
-    /// The sizes of a training pair's crops: SiamFC's exemplar and a search crop 16 px smaller
-    /// than tracking's 255, which leaves room for the random translation and gives a 15x15
-    /// response.
-    public static let exemplarSize = 127
+    /// The tracker the trained network is for, with its default settings: training crops with
+    /// its exemplar size and context, and scores with its stride and response scale.
+    public static let tracking = TrackerConfiguration()
+    public static let exemplarSize = tracking.exemplarSize
+    /// The side of a training pair's search crop: 16 px smaller than tracking's (255), which
+    /// leaves room for the random translation and gives a 15x15 response.
     public static let searchSize = 239
-    public static let totalStride = 8
+    public static let totalStride = tracking.totalStride
     public static var responseSize: Int { (searchSize - exemplarSize) / totalStride + 1 }
 
     public var totalSteps: Int { epochs * stepsPerEpoch }

@@ -1,3 +1,10 @@
+import SiamFCEngine
+
+/// A tracker training checkpoint: the network (`model.*`), the distillation adapter
+/// (`adapter.*`) and the SGD momentum buffers (`optimizer.velocity.N`), with the configuration and
+/// state in its metadata.
+public typealias TrackerCheckpoint = TrainingCheckpoint<TrackerTrainingConfiguration, TrackerTrainingState>
+
 /// How far a training run has come: saved in every checkpoint with the configuration.
 public struct TrackerTrainingState: Sendable, Codable, Equatable {
     /// Optimisation steps done, over all epochs.
@@ -25,17 +32,4 @@ public struct TrackerTrainingState: Sendable, Codable, Equatable {
             self.precisionScore = precisionScore
         }
     }
-}
-
-/// Progress of a tracker training run, reported after every step.
-public struct TrackerTrainingProgress: Sendable {
-    public let epoch: Int
-    public let epochs: Int
-    /// Steps done within the epoch.
-    public let step: Int
-    public let stepsPerEpoch: Int
-    /// Mean loss of the last (up to) 50 steps.
-    public let loss: Float
-    public let pairsPerSecond: Double
-    public let secondsRemaining: Double
 }

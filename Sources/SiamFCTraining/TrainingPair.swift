@@ -23,14 +23,15 @@ struct TrainingPair {
     /// Brightness is multiplied by up to 1 ± this, each channel by up to 1 ± a third of it.
     static let colorJitter = 0.15
 
-    /// Crops both frames around their ground-truth boxes with SiamFC's context (the exemplar
+    /// Crops both frames around their ground-truth boxes with tracking's context (the exemplar
     /// side is `√((w + c)(h + c))`, `c = (w + h)/2`, the search side 255/127 of it), then applies
     /// the random stretch, translation, colour jitter, grayscale and horizontal flip.
     init(exemplarFrame: RGBImage, exemplarBox: BoundingBox, searchFrame: RGBImage, searchBox: BoundingBox,
          using g: inout SplitMix64) throws {
+        let tracking = TrackerTrainingConfiguration.tracking
         let zSize = TrackerTrainingConfiguration.exemplarSize, xSize = TrackerTrainingConfiguration.searchSize
         func context(_ b: BoundingBox) -> (cx: Double, cy: Double, side: Double) {
-            let c = 0.5 * (b.width + b.height)
+            let c = tracking.context * (b.width + b.height)
             return (b.x - 1 + (b.width - 1) / 2, b.y - 1 + (b.height - 1) / 2, ((b.width + c) * (b.height + c)).squareRoot())
         }
         let z = context(exemplarBox), x = context(searchBox)
@@ -40,7 +41,9 @@ struct TrainingPair {
             exemplarFrame, centerX: z.cx + zShift.0 * zSide / Double(zSize), centerY: z.cy + zShift.1 * zSide / Double(zSize),
             size: zSide, output: zSize, fill: PatchCropper.meanColor(exemplarFrame))
         // The search crop covers 239/255 of tracking's search region.
-        let xSide = x.side * 255 / Double(zSize) * Double(xSize) / 255 * g.uniform(1 - Self.maximumStretch, 1 + Self.maximumStretch)
+        let trackingSearch = Double(tracking.instanceSize)
+        let xSide = x.side * trackingSearch / Double(zSize) * Double(xSize) / trackingSearch
+            * g.uniform(1 - Self.maximumStretch, 1 + Self.maximumStretch)
         let xShift = (g.uniform(-Self.searchShift, Self.searchShift), g.uniform(-Self.searchShift, Self.searchShift))
         search = try PatchCropper.crop(
             searchFrame, centerX: x.cx + xShift.0 * xSide / Double(xSize), centerY: x.cy + xShift.1 * xSide / Double(xSize),

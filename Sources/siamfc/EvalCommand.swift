@@ -29,8 +29,9 @@ struct EvalCommand: ParsableCommand {
             it, the model is evaluated first (OUT/results, OUT/summary.json) and compared too. \
             Give the sequence folders before --compare.
 
-            --shard i/n evaluates every n-th sequence, starting at the i-th (in discovery order), \
-            and --merge DIR... combines the n shard outputs into the report one run would write.
+            --shard i/n evaluates every n-th sequence, starting at the i-th (in discovery order); \
+            --shard auto takes i and n from a Slurm job array or a Kubernetes Indexed Job. \
+            --merge DIR... combines the n shard outputs into the report one run would write.
 
             Each finished sequence is saved at once in OUT/progress/; Ctrl-C or SIGTERM stops the \
             run without writing a partial report, and the same command with --resume tracks only \

@@ -6,7 +6,7 @@ import SiamFCTracker
 import SiamFCSupport
 import SiamFCTraining
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: ParsableCommand, ConfigurationOptions {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a SiamFC tracking model on sequences in OTB, VOT or GOT-10k layout.",
@@ -29,39 +29,16 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Validation sequences, tracked after each epoch (default: none).")
     var val: [String] = []
 
-    @Option(name: .customLong("out"), help: "Output folder (default runs/train, or the folder of the --resume checkpoint).")
-    var outOption: String?
-
-    var out: String {
-        if let outOption { return outOption }
-        guard let resume else { return "runs/train" }
-        let parts = resume.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
-    }
-
-    @Option(help: "Continue the run saved in this checkpoint.")
-    var resume: String?
+    @OptionGroup var runOptions: TrainingRunOptions<TrackerTrainingDefaults>
 
     @Option(help: "Output channels of conv1...conv5, even numbers (default 24,64,96,96,64: the AlexNet layout at 0.25 width).")
     var widths: String?
 
-    @Option(help: "Epochs (default 6).")
-    var epochs: Int?
-
-    @Option(help: "Pairs per epoch (default 4000).")
-    var pairsPerEpoch: Int?
-
-    @Option(help: "Pairs per batch (default 8).")
-    var batchSize: Int?
-
     @Option(help: "Largest frame distance within a pair (default 100).")
     var maxGap: Int?
 
-    @Option(name: .customLong("lr"), help: "Initial learning rate (default 1e-2).")
-    var learningRate: Float?
-
-    @Option(name: .customLong("final-lr"), help: "Final learning rate (default 1e-5).")
-    var finalLearningRate: Float?
+    @Option(help: "Final learning rate (default 1e-5).")
+    var finalLr: Float?
 
     @Option(help: "Teacher model (safetensors) to distil from.")
     var teacher: String?
@@ -72,23 +49,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weight of the teacher's features as hints (default 1; 0 turns them off).")
     var featureWeight: Float?
 
-    @Option(help: "Random seed (default 1).")
-    var seed: UInt64?
-
     @Option(help: "Steps between checkpoints (default 100).")
     var checkpointEvery: Int?
 
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func run() throws {
+        let out = runOptions.output, quiet = runOptions.quiet
         let trainer: TrackerTrainer
         do {
-            if let resume {
-                let changed = changedOptions()
-                guard changed.isEmpty else {
-                    throw ValidationError("--resume continues the saved configuration; drop \(changed.joined(separator: ", "))")
-                }
+            if let resume = runOptions.resume {
+                try refuseConfigurationOptionsOnResume()
                 let checkpoint = try TrackerCheckpoint.read(path: resume)
                 if checkpoint.state.finished { throw CLIError("\(resume): this run is already finished") }
                 trainer = try TrackerTrainer(resuming: checkpoint, path: resume)
@@ -100,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         }
         let c = trainer.configuration
         if !quiet {
-            let from = resume.map { " from \($0) at step \(trainer.state.step + 1)" } ?? ""
+            let from = runOptions.resume.map { " from \($0) at step \(trainer.state.step + 1)" } ?? ""
             printError("training widths \(c.widths.map(String.init).joined(separator: ",")) on \(c.trainingData.joined(separator: " "))"
                 + ", \(c.epochs) epochs of \(c.stepsPerEpoch) steps of \(c.batchSize) pairs"
                 + (c.teacher.map { ", teacher \($0)" } ?? "") + from)
@@ -108,16 +77,11 @@ struct TrainCommand: ParsableCommand {
         let validationSequences = try c.validationData.isEmpty ? [] : FrameSequence.discover(c.validationData)
         let bar = ProgressBar(quiet: quiet)
         let interrupt = InterruptFlag()
-        let outcome: TrackerTrainer.Outcome
+        let outcome: TrainingOutcome
         do {
-            outcome = try trainer.train(directory: out, progress: { p in
-                let fraction = (Double(p.epoch) + Double(p.step) / Double(p.stepsPerEpoch)) / Double(p.epochs)
-                bar.update(fraction: fraction, String(
-                    format: "epoch %d/%d step %d/%d loss %.4f %.1f pairs/s ETA %@", p.epoch + 1, p.epochs, p.step,
-                    p.stepsPerEpoch, p.loss, p.pairsPerSecond, formatDuration(p.secondsRemaining)),
-                    force: p.step == p.stepsPerEpoch)
-            }, validate: validationSequences.isEmpty ? nil : { model in
-                let results = try OnePassEvaluation.run(validationSequences, model: model, config: .threeScale,
+            outcome = try trainer.train(directory: out, progress: { bar.show($0, speedDecimals: 1) },
+                                        validate: validationSequences.isEmpty ? nil : { model in
+                let results = try OnePassEvaluation.run(validationSequences, model: model.with(configuration: .threeScale),
                                                         jobs: Parallel.coreCount)
                 let curves = TrackingMetrics.average(results.map(\.curves))
                 if !quiet {
@@ -133,7 +97,7 @@ struct TrainCommand: ParsableCommand {
         let checkpointPath = out + "/checkpoint.safetensors"
         switch outcome {
         case .interrupted:
-            throw CLIError("interrupted: checkpoint saved to \(checkpointPath); continue with --resume \(checkpointPath)")
+            throw interruptedRunError(checkpoint: checkpointPath)
         case .finished:
             let last = trainer.state.losses.suffix(c.stepsPerEpoch)
             print(String(format: "finished %d steps in %@ (%.1f pairs/s), last epoch's mean loss %.4f", trainer.state.step,
@@ -157,33 +121,34 @@ struct TrainCommand: ParsableCommand {
             guard values.count == 5 else { throw ValidationError("--widths takes five numbers, e.g. 24,64,96,96,64") }
             c.widths = values
         }
-        if let epochs { c.epochs = epochs }
-        if let pairsPerEpoch { c.pairsPerEpoch = pairsPerEpoch }
-        if let batchSize { c.batchSize = batchSize }
+        runOptions.settings.apply(to: &c)
         if let maxGap { c.maximumFrameGap = maxGap }
-        if let learningRate { c.initialLearningRate = learningRate }
-        if let finalLearningRate { c.finalLearningRate = finalLearningRate }
+        if let finalLr { c.finalLearningRate = finalLr }
         c.teacher = teacher
         if let responseWeight { c.responseDistillationWeight = responseWeight }
         if let featureWeight { c.featureDistillationWeight = featureWeight }
-        if let seed { c.seed = seed }
         if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-        do {
-            try c.validate()
-        } catch let error as TrackerError {
-            throw ValidationError(error.message)
-        }
+        try c.validate()
         return c
     }
+}
 
-    func changedOptions() -> [String] {
-        let options: [(String, Bool)] = [
-            ("--data", !data.isEmpty), ("--val", !val.isEmpty), ("--widths", widths != nil), ("--epochs", epochs != nil),
-            ("--pairs-per-epoch", pairsPerEpoch != nil), ("--batch-size", batchSize != nil), ("--max-gap", maxGap != nil),
-            ("--lr", learningRate != nil), ("--final-lr", finalLearningRate != nil), ("--teacher", teacher != nil),
-            ("--response-weight", responseWeight != nil), ("--feature-weight", featureWeight != nil), ("--seed", seed != nil),
-            ("--checkpoint-every", checkpointEvery != nil),
-        ]
-        return options.filter(\.1).map(\.0)
+/// `siamfc train`'s defaults, as its help gives them.
+enum TrackerTrainingDefaults: TrainingRunDefaults {
+    static let outHelp: ArgumentHelp = "Output folder (default runs/train, or the folder of the --resume checkpoint)."
+    static let epochsHelp: ArgumentHelp = "Epochs (default 6)."
+    static let pairsPerEpochHelp: ArgumentHelp = "Pairs per epoch (default 4000)."
+    static let batchSizeHelp: ArgumentHelp = "Pairs per batch (default 8)."
+    static let lrHelp: ArgumentHelp = "Initial learning rate (default 1e-2)."
+
+    /// A resumed run writes beside its checkpoint.
+    static func defaultOutput(resume: String?) -> String {
+        guard let resume else { return "runs/train" }
+        let parts = resume.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
+}
+
+extension TrackerTrainingConfiguration: TrainingRunSettable {
+    static var learningRateSetting: WritableKeyPath<Self, Float> { \.initialLearningRate }
 }

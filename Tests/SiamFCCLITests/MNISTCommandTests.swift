@@ -75,10 +75,29 @@ import SiamFCSupport
                                    "--resume", dir + "/part/checkpoint.safetensors"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // Weights, optimizer state and the loss of every step agree; only the wall time differs.
-        let a = try Checkpoint.read(path: dir + "/whole/checkpoint.safetensors")
-        let b = try Checkpoint.read(path: dir + "/part/checkpoint.safetensors")
+        let a = try MNISTCheckpoint.read(path: dir + "/whole/checkpoint.safetensors")
+        let b = try MNISTCheckpoint.read(path: dir + "/part/checkpoint.safetensors")
         #expect(a.state.losses == b.state.losses && a.state.finished && b.state.finished)
         #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted())
         for (name, tensor) in a.tensors { #expect(b.tensors[name] == tensor, "\(name) differs") }
     }
+
+    /// With --resume, every option that sets the configuration is refused by its flag, in the
+    /// order of the help; --data, the output folder, --resume and --quiet are not among them.
+    @Test func resumeRefusesEveryConfigurationOptionByItsFlag() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        // The data is found before the options are checked.
+        try writeSyntheticMNIST(to: dir)
+        let values = ["--arch": "pseudo", "--loss": "bce", "--distance": "cosine", "--margin": "2", "--embedding": "3",
+                      "--conv-channels": "2,2", "--hidden": "3", "--epochs": "2", "--batch-size": "4", "--lr": "0.1",
+                      "--optimizer": "sgd", "--schedule": "constant", "--momentum": "0.5", "--weight-decay": "0.1",
+                      "--seed": "4", "--pairs-per-epoch": "5", "--validation-digits": "30", "--train-limit": "40"]
+        let refused = try refusedOnResume(["mnist", "train", "--data", dir], values)
+        let configurationOptions = try helpOptions(["mnist", "train"])
+            .filter { !["--data", "--out", "--resume", "--quiet", "--help"].contains($0) }
+        #expect(refused == configurationOptions)
+        #expect(Set(refused) == Set(values.keys))
+    }
 }
+

@@ -81,4 +81,34 @@ import SiamFCSupport
         #expect(a.tensors.keys.sorted() == b.tensors.keys.sorted())
         for (name, tensor) in a.tensors { #expect(b.tensors[name] == tensor, "\(name) differs") }
     }
+
+    /// With --resume, every option that sets the configuration is refused by its flag, in the
+    /// order of the help; they are all the options but the output folder, --resume and --quiet.
+    @Test func resumeRefusesEveryConfigurationOptionByItsFlag() throws {
+        let values = ["--data": "d", "--val": "v", "--widths": "8,8,8,8,8", "--epochs": "2", "--pairs-per-epoch": "8",
+                      "--batch-size": "4", "--max-gap": "3", "--lr": "0.1", "--final-lr": "0.01", "--teacher": "t",
+                      "--response-weight": "2", "--feature-weight": "0", "--seed": "3", "--checkpoint-every": "5"]
+        let refused = try refusedOnResume(["train"], values)
+        let configurationOptions = try helpOptions(["train"]).filter { !["--out", "--resume", "--quiet", "--help"].contains($0) }
+        #expect(refused == configurationOptions)
+        #expect(Set(refused) == Set(values.keys))
+    }
+}
+
+/// The flags a `--resume` run refuses when given every option of `values`.
+func refusedOnResume(_ command: [String], _ values: [String: String]) throws -> [String] {
+    let options = values.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+    let result = try CLI.run(command + ["--resume", "missing.safetensors"] + options)
+    let line = result.stderrLines.first { $0.contains("--resume continues the saved configuration; drop ") } ?? ""
+    guard let range = line.range(of: "; drop ") else { return [] }
+    return line[range.upperBound...].components(separatedBy: ", ")
+}
+
+/// The long flags of a command's OPTIONS section, in order.
+func helpOptions(_ command: [String]) throws -> [String] {
+    let help = try CLI.run(command + ["--help"]).stdout
+    return help.split(separator: "\n").compactMap { line -> String? in
+        guard line.hasPrefix("  -") else { return nil }
+        return line.split(separator: " ").first { $0.hasPrefix("--") }.map(String.init)
+    }
 }

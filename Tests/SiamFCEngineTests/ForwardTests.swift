@@ -113,6 +113,31 @@ import Testing
             #expect(abs(each[n, 0, y, xx] - 2 * b) < 1e-4)
         } } }
         #expect(throws: EngineError.self) { try Tensor.crossCorrelation(search: x, exemplar: Tensor(zeros: [2, 5, 4, 3])) }
+        // Pairs whose exemplar is larger than the search map: the error names one pair's shapes.
+        let large = #expect(throws: EngineError.self) {
+            try Tensor.crossCorrelation(search: x, exemplar: Tensor(zeros: [3, 5, 10, 3]))
+        }
+        #expect(large?.message == "conv2d: kernel 10x3 larger than padded input [1, 5, 9, 10]")
+    }
+
+    @Test func linearWithoutBiasAndWithEmptyBatch() throws {
+        var g = SeededGenerator(seed: 32)
+        let x = randomTensor([3, 5], &g), w = randomTensor([4, 5], &g)
+        let y = try linear(Variable(x), weight: Variable(w)).value
+        #expect(abs(y[2, 3] - (0..<5).map { x[2, $0] * w[3, $0] }.reduce(0, +)) < 1e-5)
+        let empty = try linear(Variable(Tensor(zeros: [0, 5])), weight: Variable(w), bias: Variable(Tensor(zeros: [4])))
+        #expect(empty.shape == [0, 4])
+        #expect(throws: EngineError.self) { try linear(Variable(x), weight: Variable(w), bias: Variable(Tensor(zeros: [5]))) }
+    }
+
+    @Test func batchCopiesCheckTheirShapes() throws {
+        var g = SeededGenerator(seed: 33)
+        let a = randomTensor([2, 3, 4], &g), b = randomTensor([1, 3, 4], &g)
+        let joined = try Tensor.concatBatch([a, b])
+        #expect(joined.shape == [3, 3, 4] && joined.batchItem(2) == b && joined.batchItem(1) == a.batchItem(1))
+        #expect(throws: EngineError.self) { try Tensor.concatBatch([Tensor(1), Tensor(2)]) }
+        #expect(throws: EngineError.self) { try Tensor.concatBatch([a, randomTensor([1, 4, 3], &g)]) }
+        #expect(throws: EngineError.self) { try Tensor.concatBatch([]) }
     }
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])

@@ -94,6 +94,30 @@ import Testing
         var g = SeededGenerator(seed: 12)
         let x = randomTensor([3, 4, 5, 7], &g), z = randomTensor([3, 4, 2, 3], &g)
         try checkGradients([x, z]) { v in try crossCorrelation(search: v[0], exemplar: v[1], scale: 0.5) }
+        // Two pairs with one channel and an exemplar as wide as the search map.
+        let x2 = randomTensor([2, 1, 4, 5], &g), z2 = randomTensor([2, 1, 3, 5], &g)
+        try checkGradients([x2, z2]) { v in try crossCorrelation(search: v[0], exemplar: v[1]) }
+    }
+
+    /// Pair mode is one grouped convolution over all pairs; each pair gets exactly what a
+    /// convolution of its search map with its own exemplar gives, forward and backward (the
+    /// groups run the same kernel on the same data).
+    @Test func crossCorrelationPairsEqualPerPairConvolutions() throws {
+        var g = SeededGenerator(seed: 31)
+        let x = randomTensor([4, 3, 9, 8], &g), z = randomTensor([4, 3, 4, 3], &g), r = randomTensor([4, 1, 6, 6], &g)
+        let search = Variable(x, requiresGrad: true), exemplar = Variable(z, requiresGrad: true)
+        let pairs = try crossCorrelation(search: search, exemplar: exemplar, scale: 0.25)
+        pairs.backward(seed: r)
+        #expect(pairs.shape == [4, 1, 6, 6])
+        for i in 0..<4 {
+            let xi = Variable(x.batchItem(i), requiresGrad: true), zi = Variable(z.batchItem(i), requiresGrad: true)
+            let yi = try conv2d(xi, weight: zi) * 0.25
+            yi.backward(seed: r.batchItem(i))
+            #expect(pairs.value.batchItem(i) == yi.value, "pair \(i)")
+            #expect(search.grad?.batchItem(i) == xi.grad, "pair \(i)")
+            #expect(exemplar.grad?.batchItem(i) == zi.grad, "pair \(i)")
+        }
+        #expect(try Tensor.crossCorrelation(search: x, exemplar: z, scale: 0.25) == pairs.value)
     }
 
     @Test func elementwiseAndReductions() throws {

@@ -56,6 +56,21 @@ import Testing
     }
 }
 
+@Suite struct FoldingTests {
+    /// Folding reads every per-channel tensor; one of the wrong size is an error, not a read
+    /// past its end.
+    @Test func foldingChecksEveryShape() throws {
+        var g = SeededGenerator(seed: 45)
+        let conv = Conv2d(2, 3, kernel: 3, using: &g)
+        let bn = BatchNorm2d(3)
+        _ = try bn.folded(into: conv)
+        bn.runningVar.value = Tensor(repeating: 1, shape: [2])
+        let error = #expect(throws: EngineError.self) { try bn.folded(into: conv) }
+        #expect(error?.message == "batch norm: running var shape [2] does not match 3 channels")
+        #expect(throws: EngineError.self) { try BatchNorm2d(4).folded(into: conv) }
+    }
+}
+
 @Suite struct NoGradientTests {
     @Test func withoutGradientsRecordsNothing() throws {
         var g = SeededGenerator(seed: 44)

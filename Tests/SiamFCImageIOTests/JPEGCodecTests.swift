@@ -82,6 +82,16 @@ import SiamFCTestSupport
         }
     }
 
+    /// libjpeg's fatal errors are corrupt data, reported with its message after "corrupt JPEG: ".
+    @Test func badMarkerIsCorruptWithLibjpegsMessage() throws {
+        var bytes = try ImageEncoder.jpeg(gradientImage(width: 16, height: 16))
+        let sof = try #require(bytes.indices.first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes[sof + 4] = 12  // sample precision 12: not what an 8-bit libjpeg-turbo decodes
+        let error = #expect(throws: ImageIOError.self) { try decoder.decode(bytes, path: "precision.jpg") }
+        #expect(error?.reason == .corrupt)
+        #expect(error?.description.hasPrefix("precision.jpg: corrupt JPEG: ") == true)
+    }
+
     @Test func headerOnlyGarbageIsCorrupt() throws {
         var bytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0]
         bytes += (0..<300).map { UInt8(($0 * 131 + 7) % 256) }

@@ -121,6 +121,44 @@ import Testing
         }
     }
 
+    /// Image data that stops before the image does inside an otherwise well-formed file: the
+    /// IDAT chunks end (IEND follows the first of several), or the zlib stream ends (IHDR
+    /// claims more rows than it holds). libpng says "Not enough image data" for both.
+    @Test func imageDataEndingEarlyIsTruncated() throws {
+        let bytes = try ImageEncoder.png(gradientImage(width: 64, height: 64), compression: 0)
+        let chunks = Self.chunks(bytes)
+        let idats = chunks.filter { $0.type == "IDAT" }
+        let iend = try #require(chunks.last)
+        try #require(idats.count > 1 && iend.type == "IEND")
+        let fewerChunks = Array(bytes[..<idats[0].range.upperBound] + bytes[iend.range])
+
+        var taller = try ImageEncoder.png(gradientImage(width: 8, height: 4))
+        taller.replaceSubrange(20..<24, with: [0, 0, 0, 8])  // IHDR height 4 -> 8
+        let crc = DecoderLimitTests.crc32(taller[12..<29])
+        taller.replaceSubrange(29..<33, with: [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)])
+
+        for file in [fewerChunks, taller] {
+            let error = #expect(throws: ImageIOError.self) { try decoder.decode(file, path: "short.png") }
+            #expect(error?.reason == .truncated)
+            #expect(error?.description == "short.png: Not enough image data")
+        }
+    }
+
+    /// The chunks of a PNG file: type and byte range (length, type, data and CRC).
+    private static func chunks(_ bytes: [UInt8]) -> [(type: String, range: Range<Int>)] {
+        var found: [(type: String, range: Range<Int>)] = []
+        var offset = 8
+        while offset + 12 <= bytes.count {
+            let length = bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+            let type = String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            let end = offset + 12 + length
+            guard end <= bytes.count else { break }
+            found.append((type, offset..<end))
+            offset = end
+        }
+        return found
+    }
+
     @Test func oversizedImageIsRejectedFromItsHeader() throws {
         let bytes = try ImageEncoder.png(gradientImage(width: 100, height: 100))
         let error = #expect(throws: ImageIOError.self) {

@@ -33,12 +33,12 @@ struct ResumeTests {
         var steps = 0
         #expect(try first.train(checkpointPath: path, shouldStop: { steps += 1; return steps > 17 }) == .interrupted)
         #expect(first.state.epoch == 1 && first.state.step == 5)
-        var saved = try Checkpoint.read(path: path)
+        var saved = try MNISTCheckpoint.read(path: path)
         #expect(saved.state == first.checkpoint().state)
         let second = try MNISTTrainer(resuming: saved, path: path, dataset: dataset)
         steps = 0
         #expect(try second.train(checkpointPath: path, shouldStop: { steps += 1; return steps > 3 }) == .interrupted)
-        saved = try Checkpoint.read(path: path)
+        saved = try MNISTCheckpoint.read(path: path)
         path = dir + "/part.safetensors"
         let third = try MNISTTrainer(resuming: saved, path: path, dataset: dataset)
         #expect(try third.train(checkpointPath: path) == .finished)
@@ -47,7 +47,7 @@ struct ResumeTests {
         let a = whole.model.stateDict(), b = third.model.stateDict()
         #expect(a.keys.sorted() == b.keys.sorted())
         for (name, tensor) in a { #expect(b[name] == tensor, "\(name) differs") }
-        #expect(try Checkpoint.read(path: path).state.finished)
+        #expect(try MNISTCheckpoint.read(path: path).state.finished)
     }
 
     @Test func checkpointsCarryTheirConfigurationAndASidecar() throws {
@@ -59,13 +59,35 @@ struct ResumeTests {
         c.pairsPerEpoch = 2 * 32
         let trainer = try MNISTTrainer(configuration: c, dataset: dataset)
         _ = try trainer.train(checkpointPath: dir + "/model.safetensors")
-        let checkpoint = try Checkpoint.read(path: dir + "/model.safetensors")
+        let checkpoint = try MNISTCheckpoint.read(path: dir + "/model.safetensors")
         #expect(checkpoint.configuration == c)
         #expect(checkpoint.state.losses.count == 2)
         #expect(FileSystem.isFile(dir + "/model.json"))
+        // The metadata keys of the checkpoints written so far, which must keep loading.
+        let metadata = try SafetensorsFile.read(path: dir + "/model.safetensors").metadata
+        #expect(Set(metadata.keys) == ["siamfc.mnist.configuration", "siamfc.mnist.state"])
         // A safetensors file without training metadata is refused with a clear error.
         try SafetensorsFile(tensors: ["x": Tensor(1)]).write(to: dir + "/plain.safetensors")
-        let error = #expect(throws: MNISTError.self) { try Checkpoint.read(path: dir + "/plain.safetensors") }
+        let error = #expect(throws: TrainingCheckpointError.self) { try MNISTCheckpoint.read(path: dir + "/plain.safetensors") }
         #expect(error?.description.contains("not an MNIST checkpoint") == true)
+    }
+
+    /// A checkpoint is a file: optimizer state that does not fit the model is an error naming
+    /// the tensor, not a crash.
+    @Test func misshapenOptimizerStateIsRefused() throws {
+        let dataset = try SharedMNIST.dataset.get()
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        var c = Self.configuration(.adam)
+        c.epochs = 1
+        c.pairsPerEpoch = 32
+        _ = try MNISTTrainer(configuration: c, dataset: dataset).train(checkpointPath: dir + "/model.safetensors")
+        var checkpoint = try MNISTCheckpoint.read(path: dir + "/model.safetensors")
+        #expect(checkpoint.tensors["optimizer.m.0"] != nil)
+        checkpoint.tensors["optimizer.m.0"] = Tensor(repeating: 0, shape: [3])
+        let error = #expect(throws: MNISTError.self) {
+            _ = try MNISTTrainer(resuming: checkpoint, path: dir + "/model.safetensors", dataset: dataset)
+        }
+        #expect(error?.description.contains("optimizer.m.0 has shape [3]") == true)
     }
 }

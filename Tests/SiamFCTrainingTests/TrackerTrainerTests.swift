@@ -32,6 +32,30 @@ import SiamFCSupport
         return c
     }
 
+    /// SiamFC's initialisation: every convolution Kaiming-normal with fan-out (in network order,
+    /// from the seed) and a zero bias, batch norm the identity.
+    @Test func initialisesEveryConvolutionAsSiamFCDoes() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, _) = try Self.fixture(dir)
+        let trainer = try TrackerTrainer(configuration: Self.configuration(sequence, steps: 1))
+        let convolutions = trainer.network.modules(of: Conv2d.self)
+        #expect(convolutions.count == 5)
+        for conv in convolutions {
+            let s = conv.weight.shape
+            let values = conv.weight.value.withUnsafeBufferPointer { Array($0) }
+            let variance = values.reduce(0) { $0 + Double($1 * $1) } / Double(values.count)
+            let expected = 2 / Double(s[0] * s[2] * s[3])
+            #expect(abs(variance / expected - 1) < 0.3, "\(s): variance \(variance), expected \(expected)")
+            #expect(conv.bias?.value == Tensor(zeros: [s[0]]))
+        }
+        for norm in trainer.network.modules(of: BatchNorm2d.self) {
+            #expect(norm.gamma.value == Tensor(repeating: 1, shape: norm.gamma.shape) && norm.beta.value == Tensor(zeros: norm.beta.shape))
+        }
+        let again = try TrackerTrainer(configuration: Self.configuration(sequence, steps: 1))
+        #expect(again.network.stateDict() == trainer.network.stateDict())
+    }
+
     /// Learning from scratch takes thousands of steps, too many for a test; repeated steps on
     /// one batch must still drive its loss down, through every layer of the backbone.
     @Test func stepsOnOneBatchDriveItsLossDown() throws {
@@ -73,6 +97,11 @@ import SiamFCSupport
         #expect(png.width == 800 && png.height == 600)
         let checkpoint = try TrackerCheckpoint.read(path: dir + "/run/checkpoint.safetensors")
         #expect(checkpoint.state.finished && checkpoint.state.step == 3 && checkpoint.configuration == c)
+        // The metadata keys of the checkpoints written so far, which must keep loading.
+        let metadata = try SafetensorsFile.read(path: dir + "/run/checkpoint.safetensors").metadata
+        #expect(Set(metadata.keys) == ["siamfc.train.configuration", "siamfc.train.state"])
+        let error = #expect(throws: TrainingCheckpointError.self) { try TrackerCheckpoint.read(path: dir + "/run/model.safetensors") }
+        #expect(error?.description == dir + "/run/model.safetensors: not a tracker training checkpoint (no training configuration in its metadata)")
     }
 
     /// Two steps, a checkpoint, two more steps from it: the same weights, batch-norm statistics
@@ -127,10 +156,10 @@ import SiamFCSupport
         let (sequence, _) = try Self.fixture(dir)
         var c = Self.configuration(sequence, steps: 2)
         c.widths = [8, 15, 16, 16, 12]
-        #expect(throws: TrackerError.self) { try TrackerTrainer(configuration: c) }
+        #expect(throws: TrainingError.self) { try TrackerTrainer(configuration: c) }
         c = Self.configuration(sequence, steps: 2)
         c.batchSize = 1
-        #expect(throws: TrackerError.self) { try TrackerTrainer(configuration: c) }
+        #expect(throws: TrainingError.self) { try TrackerTrainer(configuration: c) }
         c = Self.configuration(sequence, steps: 2)
         c.teacher = dir + "/missing.safetensors"
         #expect(throws: TrackerError.self) { try TrackerTrainer(configuration: c) }

@@ -10,6 +10,17 @@
 
 #define SFC_MESSAGE_CAPACITY 256
 
+// What made a decoder fail, decided where the failure happens, so that callers never have to
+// interpret a library's message text.
+typedef enum {
+    SFC_ERROR_NONE = 0,
+    SFC_ERROR_CORRUPT,        // the library rejected the data
+    SFC_ERROR_TRUNCATED,      // the data ends before the image does
+    SFC_ERROR_TOO_LARGE,      // the header's size is over max_pixels (or empty)
+    SFC_ERROR_UNSUPPORTED,    // well-formed, but a layout the shim does not decode
+    SFC_ERROR_OUT_OF_MEMORY,
+} sfc_error_kind;
+
 typedef struct sfc_jpeg_decoder sfc_jpeg_decoder;
 
 typedef struct {
@@ -18,14 +29,15 @@ typedef struct {
     int components;        // 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK
     int progressive;
     int warnings;          // non-fatal warnings seen so far
+    sfc_error_kind error;  // set on failure
     char message[SFC_MESSAGE_CAPACITY];  // the error, or the last warning
 } sfc_jpeg_info;
 
-// Reads the header. Returns NULL on failure with info->message set. Images over max_pixels are
-// rejected here, before any large allocation.
+// Reads the header. Returns NULL on failure with info->error and info->message set. Images over
+// max_pixels are rejected here, before any large allocation.
 sfc_jpeg_decoder *sfc_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels,
                                 sfc_jpeg_info *info);
-// Decodes into width*height*3 bytes of RGB. Returns 0 on success.
+// Decodes into width*height*3 bytes of RGB. Returns 0 on success, else sets info->error.
 int sfc_jpeg_read_rgb(sfc_jpeg_decoder *decoder, uint8_t *rgb, sfc_jpeg_info *info);
 void sfc_jpeg_close(sfc_jpeg_decoder *decoder);
 
@@ -51,13 +63,15 @@ typedef struct {
     int bit_depth;
     int interlaced;
     int warnings;
+    sfc_error_kind error;  // set on failure
     char message[SFC_MESSAGE_CAPACITY];
 } sfc_png_info;
 
+// Reads the header, as sfc_jpeg_open does.
 sfc_png_decoder *sfc_png_open(const uint8_t *data, size_t size, uint64_t max_pixels,
                               sfc_png_info *info);
 // Decodes into width*height*3 bytes of RGB: gray is replicated, palettes expanded, 16-bit
-// scaled to 8, alpha dropped. Returns 0 on success.
+// scaled to 8, alpha dropped. Returns 0 on success, else sets info->error.
 int sfc_png_read_rgb(sfc_png_decoder *decoder, uint8_t *rgb, sfc_png_info *info);
 void sfc_png_close(sfc_png_decoder *decoder);
 

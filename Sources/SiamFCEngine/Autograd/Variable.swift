@@ -36,6 +36,8 @@ public final class Variable: @unchecked Sendable {
     /// Adds `gradient` into ``grad``.
     func accumulate(_ gradient: Tensor) {
         guard requiresGrad else { return }
+        precondition(gradient.shape == value.shape,
+                     "Variable: gradient of shape \(gradient.shape) for a value of shape \(value.shape)")
         if var existing = grad {
             grad = nil  // keep the storage uniquely referenced so that add() does not copy
             existing.add(gradient)

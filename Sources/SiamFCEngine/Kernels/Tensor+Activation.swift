@@ -5,22 +5,6 @@ import Darwin
 #endif
 import SiamFCSupport
 
-/// `max(x, 0)`, element-wise.
-public func relu(_ x: Variable) -> Variable {
-    let y = x.value.relu()
-    return Variable(y, inputs: [x]) { dy, inputs in
-        inputs[0].accumulate(dy.zipMap(y) { g, out in out > 0 ? g : 0 })
-    }
-}
-
-/// `1 / (1 + exp(-x))`, element-wise.
-public func sigmoid(_ x: Variable) -> Variable {
-    let y = x.value.map(stableSigmoid)
-    return Variable(y, inputs: [x]) { dy, inputs in
-        inputs[0].accumulate(dy.zipMap(y) { g, s in g * s * (1 - s) })
-    }
-}
-
 @inlinable
 func stableSigmoid(_ v: Float) -> Float {
     v >= 0 ? 1 / (1 + expf(-v)) : expf(v) / (1 + expf(v))
@@ -28,24 +12,39 @@ func stableSigmoid(_ v: Float) -> Float {
 
 extension Tensor {
     public func relu() -> Tensor {
-        withUnsafeBufferPointer { src in
-            Tensor(uninitializedShape: shape) { dst in
-                let x = UncheckedSendable(src.baseAddress!), y = UncheckedSendable(dst.baseAddress!)
-                Parallel.forEachChunk(src.count) { range in
+        withBaseAddress { src in
+            Tensor(uninitialized: shape, pointer: { dst in
+                let x = UncheckedSendable(src), y = UncheckedSendable(dst)
+                Parallel.forEachChunk(count) { range in
                     for i in range { y.value[i] = max(x.value[i], 0) }
                 }
-            }
+            })
         }
     }
 
     /// In place, for inference pipelines that own their activations.
     public mutating func applyReLU() {
-        withUnsafeMutableBufferPointer { buffer in
-            let p = UncheckedSendable(buffer.baseAddress!)
-            Parallel.forEachChunk(buffer.count) { range in
+        let count = self.count
+        withMutableBaseAddress { base in
+            let p = UncheckedSendable(base)
+            Parallel.forEachChunk(count) { range in
                 for i in range where p.value[i] < 0 { p.value[i] = 0 }
             }
         }
     }
-}
 
+    /// The gradient of a ReLU whose output was `self`, for the output gradient `dy`.
+    func reluGradient(_ dy: Tensor) -> Tensor {
+        dy.zipMap(self) { g, out in out > 0 ? g : 0 }
+    }
+
+    /// `1 / (1 + exp(-x))`, element-wise, without overflow for large `|x|`.
+    func sigmoid() -> Tensor {
+        map(stableSigmoid)
+    }
+
+    /// The gradient of a sigmoid whose output was `self`, for the output gradient `dy`.
+    func sigmoidGradient(_ dy: Tensor) -> Tensor {
+        dy.zipMap(self) { g, s in g * s * (1 - s) }
+    }
+}

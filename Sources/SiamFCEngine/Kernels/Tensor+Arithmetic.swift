@@ -1,12 +1,13 @@
 /// In-place and element-wise arithmetic on whole tensors, used by kernels, gradients and
-/// optimizers. Shapes must match; callers inside the engine guarantee it.
+/// optimizers. Both operands must have the same shape: a mismatch is a bug in the caller, so it
+/// stops the program instead of touching a prefix of the elements.
 extension Tensor {
-    /// `self += other`.
+    /// `self += scale * other`.
     public mutating func add(_ other: Tensor, scale: Float = 1) {
+        precondition(shape == other.shape, "Tensor.add: shapes \(shape) and \(other.shape) differ")
         other.withUnsafeBufferPointer { src in
             withUnsafeMutableBufferPointer { dst in
-                let n = min(dst.count, src.count)
-                for i in 0..<n { dst[i] += scale * src[i] }
+                for i in 0..<dst.count { dst[i] += scale * src[i] }
             }
         }
     }
@@ -29,7 +30,8 @@ extension Tensor {
 
     /// Element-wise combination of two same-shaped tensors.
     public func zipMap(_ other: Tensor, _ combine: (Float, Float) -> Float) -> Tensor {
-        withUnsafeBufferPointer { a in
+        precondition(shape == other.shape, "Tensor.zipMap: shapes \(shape) and \(other.shape) differ")
+        return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 Tensor(uninitializedShape: shape) { dst in
                     for i in 0..<dst.count { dst[i] = combine(a[i], b[i]) }
@@ -54,6 +56,8 @@ extension Tensor {
         }
     }
 
+    /// The largest element-wise `|self − other|`; infinity when the shapes differ, so that a
+    /// comparison against a tolerance fails.
     public func maxAbsDifference(_ other: Tensor) -> Float {
         guard shape == other.shape else { return .infinity }
         return withUnsafeBufferPointer { a in

@@ -28,9 +28,15 @@ public final class BatchNorm2d: Module {
     /// The weight and bias of `conv` followed by this layer in evaluation mode, as one
     /// convolution: `w' = w·γ/√(σ²+ε)`, `b' = (b − μ)·γ/√(σ²+ε) + β`.
     public func folded(into conv: Conv2d) throws -> (weight: Tensor, bias: Tensor) {
-        let out = conv.weight.shape[0]
+        let out = conv.weight.shape.first ?? 0
         guard gamma.shape == [out] else {
-            throw EngineError("batch norm with \(gamma.shape[0]) channels cannot fold into a convolution with \(out) outputs")
+            throw EngineError("batch norm with \(gamma.shape.first ?? 0) channels cannot fold into a convolution with \(out) outputs")
+        }
+        // Parameters can be assigned freely, so every shape is checked, not only gamma's.
+        let tensors = [("beta", beta.value), ("running mean", runningMean.value), ("running var", runningVar.value),
+                       ("convolution bias", conv.bias?.value ?? Tensor(zeros: [out]))]
+        for (name, tensor) in tensors where tensor.shape != [out] {
+            throw EngineError("batch norm: \(name) shape \(tensor.shape) does not match \(out) channels")
         }
         let perChannel = conv.weight.value.count / max(out, 1)
         var weight = conv.weight.value

@@ -33,6 +33,19 @@ extension Module {
 
     public var parameters: [Variable] { namedParameters().map(\.1) }
 
+    /// This module (named `""`) and every module under it, parents before their children, in
+    /// the order of ``namedParameters()``; names as in the state dict (`conv1.0`).
+    public func namedModules() -> [(String, Module)] {
+        [("", self)] + namedChildren().flatMap { name, child in
+            child.namedModules().map { ($0.0.isEmpty ? name : "\(name).\($0.0)", $0.1) }
+        }
+    }
+
+    /// The modules of one type among ``namedModules()``, in the same order: `modules(of: Conv2d.self)`.
+    public func modules<Layer: Module>(of type: Layer.Type) -> [Layer] {
+        namedModules().compactMap { $0.1 as? Layer }
+    }
+
     public func callAsFunction(_ x: Variable) throws -> Variable { try forward(x) }
 
     /// Switches this module and all its children between training and evaluation.

@@ -43,21 +43,20 @@ public struct SafetensorsFile: Sendable {
     /// The file's bytes: every tensor as F32, names sorted, data packed in that order, the JSON
     /// header padded with spaces to a multiple of 8 bytes, `__metadata__` only when non-empty.
     public func encoded() throws -> [UInt8] {
-        let names = tensors.keys.sorted()
+        let entries = tensors.sorted { $0.key < $1.key }
         var header = "{"
         var fields: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { key in
-                HeaderJSON.quoted(key) + ":" + HeaderJSON.quoted(metadata[key] ?? "")
+            let pairs = metadata.sorted { $0.key < $1.key }.map { key, value in
+                HeaderJSON.quoted(key) + ":" + HeaderJSON.quoted(value)
             }
             fields.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         var dataLength = 0
-        for name in names {
+        for (name, tensor) in entries {
             guard name != "__metadata__" else {
                 throw EngineError("safetensors: a tensor cannot be named \"__metadata__\"")
             }
-            let tensor = tensors[name] ?? Tensor(zeros: [0])
             let (length, overflow) = tensor.count.multipliedReportingOverflow(by: 4)
             guard !overflow, dataLength <= Int.max - length else {
                 throw EngineError("safetensors: tensor \"\(name)\" is too large to write")
@@ -76,8 +75,7 @@ public struct SafetensorsFile: Sendable {
             raw.storeBytes(of: UInt64(headerBytes.count).littleEndian, toByteOffset: 0, as: UInt64.self)
             for (i, byte) in headerBytes.enumerated() { raw[8 + i] = byte }
             var offset = 8 + headerBytes.count
-            for name in names {
-                guard let tensor = tensors[name] else { continue }
+            for (_, tensor) in entries {
                 tensor.withUnsafeBufferPointer { values in
                     for value in values {
                         raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self)
@@ -179,10 +177,9 @@ extension SafetensorsFile {
         tensors.reserveCapacity(entries.count)
         let data = UnsafeRawPointer(base + dataStart)
         for entry in entries {
-            tensors[entry.name] = Tensor(uninitializedShape: entry.shape) { out in
-                guard let destination = out.baseAddress else { return }
+            tensors[entry.name] = Tensor(uninitialized: entry.shape, pointer: { destination in
                 convert(entry.dtype, from: data + entry.begin, count: entry.count, into: destination)
-            }
+            })
         }
         return SafetensorsFile(tensors: tensors, metadata: metadata)
     }

@@ -36,6 +36,9 @@ public final class Adam {
             if weightDecay != 0 { g.add(p.value, scale: weightDecay) }
             var m = firstMoments[i] ?? Tensor(zeros: g.shape)
             var v = secondMoments[i] ?? Tensor(zeros: g.shape)
+            // Restored moments are checked by whoever restores them (a checkpoint loader).
+            precondition(m.shape == p.value.shape && v.shape == p.value.shape,
+                         "Adam: moments \(m.shape), \(v.shape) for parameter \(i) of shape \(p.value.shape)")
             firstMoments[i] = nil
             secondMoments[i] = nil
             let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)

@@ -61,6 +61,31 @@ public enum BLAS {
         }
     }
 
+    /// `C[i, j] += x[j]` for every row `i` of the `m x n` matrix C: one bias per column, as
+    /// after a fully connected layer's product.
+    static func addToEveryRow(_ x: UnsafePointer<Float>, m: Int, n: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let (source, target) = (UncheckedSendable(x), UncheckedSendable(c))
+        Parallel.forEachChunk(m, costPerItem: n) { rows in
+            for i in rows {
+                let row = target.value + i * ldc
+                for j in 0..<n { row[j] += source.value[j] }
+            }
+        }
+    }
+
+    /// `y[j] = Σ_i A[i, j]` over the `m` rows of the `m x n` matrix A, added in row order: the
+    /// bias gradient of a fully connected layer.
+    static func sumOfRows(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int, into y: UnsafeMutablePointer<Float>) {
+        let (source, target) = (UncheckedSendable(a), UncheckedSendable(y))
+        Parallel.forEachChunk(n, costPerItem: m) { columns in
+            for j in columns {
+                var total: Float = 0
+                for i in 0..<m { total += source.value[i * lda + j] }
+                target.value[j] = total
+            }
+        }
+    }
+
     /// Pins OpenBLAS to one thread, once, before its first use.
     @usableFromInline static let configured: Bool = {
         #if !canImport(Accelerate)

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SiamFCSupport
 
 /// Recycles large tensor buffers.
 ///
@@ -14,8 +10,9 @@ import Darwin
 final class BufferPool: @unchecked Sendable {
     static let shared = BufferPool(capacityBytes: 512 << 20)
 
-    private var mutex = pthread_mutex_t()
-    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    /// Guards `available` and `pooledBytes`: tensors are freed on whichever thread drops them.
+    private let lock = Lock()
+    private var available: [Int: [UnsafeMutableRawPointer]] = [:]
     private var pooledBytes = 0
     private let capacityBytes: Int
     static let minimumBytes = 64 << 10
@@ -23,7 +20,6 @@ final class BufferPool: @unchecked Sendable {
 
     init(capacityBytes: Int) {
         self.capacityBytes = capacityBytes
-        pthread_mutex_init(&mutex, nil)
     }
 
     /// The size actually allocated for `bytes`: eight classes per power of two, so at most
@@ -38,10 +34,11 @@ final class BufferPool: @unchecked Sendable {
     func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let size = Self.sizeClass(bytes)
         if size >= Self.minimumBytes {
-            pthread_mutex_lock(&mutex)
-            let reused = free[size]?.popLast()
-            if reused != nil { pooledBytes -= size }
-            pthread_mutex_unlock(&mutex)
+            let reused = lock.withLock { () -> UnsafeMutableRawPointer? in
+                guard let pointer = available[size]?.popLast() else { return nil }
+                pooledBytes -= size
+                return pointer
+            }
             if let reused { return reused }
         }
         return UnsafeMutableRawPointer.allocate(byteCount: size, alignment: Self.alignment)
@@ -50,14 +47,13 @@ final class BufferPool: @unchecked Sendable {
     func release(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
         let size = Self.sizeClass(bytes)
         if size >= Self.minimumBytes {
-            pthread_mutex_lock(&mutex)
-            let keep = pooledBytes + size <= capacityBytes
-            if keep {
-                free[size, default: []].append(pointer)
+            let kept = lock.withLock { () -> Bool in
+                guard pooledBytes + size <= capacityBytes else { return false }
+                available[size, default: []].append(pointer)
                 pooledBytes += size
+                return true
             }
-            pthread_mutex_unlock(&mutex)
-            if keep { return }
+            if kept { return }
         }
         pointer.deallocate()
     }

@@ -37,9 +37,17 @@ public struct Tensor: Sendable {
     /// A tensor filled by `body`, which must write every element: the buffer starts
     /// uninitialised, which saves a pass over large tensors.
     public init(uninitializedShape shape: [Int], _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        self.init(uninitialized: shape, pointer: { _ in })
+        body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
+    }
+
+    /// As ``init(uninitializedShape:_:)``, handing `body` the first element's address, which
+    /// exists even for an empty tensor (kernels need no `baseAddress` unwrapping).
+    init(uninitialized shape: [Int], pointer body: (UnsafeMutablePointer<Float>) -> Void) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
         self.shape = shape
         storage = TensorStorage(count: shape.reduce(1, *))
-        body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
+        body(storage.pointer)
     }
 
     init(shape: [Int], storage: TensorStorage) {
@@ -62,7 +70,10 @@ public struct Tensor: Sendable {
     public var scalars: [Float] { Array(UnsafeBufferPointer(start: storage.pointer, count: storage.count)) }
 
     /// The first element; for scalars and one-element tensors.
-    public var item: Float { count > 0 ? storage.pointer[0] : .nan }
+    public var item: Float {
+        precondition(count > 0, "Tensor.item: the tensor of shape \(shape) is empty")
+        return storage.pointer[0]
+    }
 
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: storage.pointer, count: storage.count))
@@ -73,6 +84,17 @@ public struct Tensor: Sendable {
     ) rethrows -> R {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
+    }
+
+    /// The first element's address, for kernels; never nil, also for an empty tensor.
+    func withBaseAddress<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+        try body(storage.pointer)
+    }
+
+    /// The first element's address for writing, after copy-on-write; never nil.
+    mutating func withMutableBaseAddress<R>(_ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return try body(storage.pointer)
     }
 
     /// The same values under another shape with the same element count.
@@ -91,6 +113,14 @@ public struct Tensor: Sendable {
         return Tensor(shape: resolved, storage: storage)
     }
 
+    /// The same storage under a shape the engine derived itself (a gradient taking back its
+    /// input's shape, a batch seen as channel groups); a different element count is a bug.
+    func viewed(as newShape: [Int]) -> Tensor {
+        precondition(newShape.allSatisfy { $0 >= 0 } && newShape.reduce(1, *) == count,
+                     "Tensor: shape \(shape) (\(count) elements) cannot be viewed as \(newShape)")
+        return Tensor(shape: newShape, storage: storage)
+    }
+
     public subscript(index: Int...) -> Float {
         get { storage.pointer[offset(index)] }
         set {
@@ -100,8 +130,12 @@ public struct Tensor: Sendable {
     }
 
     private func offset(_ index: [Int]) -> Int {
+        precondition(index.count == shape.count, "Tensor: index \(index) does not fit shape \(shape)")
         var offset = 0
-        for (i, d) in zip(index, shape) { offset = offset * d + i }
+        for (i, d) in zip(index, shape) {
+            precondition(i >= 0 && i < d, "Tensor: index \(index) is out of range for shape \(shape)")
+            offset = offset * d + i
+        }
         return offset
     }
 }

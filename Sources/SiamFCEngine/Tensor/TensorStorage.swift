@@ -5,6 +5,7 @@ final class TensorStorage: @unchecked Sendable {
     let count: Int
 
     init(count: Int) {
+        precondition(count >= 0, "TensorStorage: negative count \(count)")
         self.count = count
         let raw = BufferPool.shared.allocate(bytes: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))

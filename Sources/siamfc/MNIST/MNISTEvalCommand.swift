@@ -24,7 +24,7 @@ struct MNISTEvalCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let checkpoint = try Checkpoint.read(path: model)
+        let checkpoint = try MNISTCheckpoint.read(path: model)
         let dataset = try MNISTDataset.locate(explicit: dataOptions.data)
         let trainer = try MNISTTrainer(resuming: checkpoint, path: model, dataset: dataset)
         let report = try PairEvaluation.evaluate(trainer.model, splits: trainer.splits)

@@ -5,7 +5,7 @@ import SiamFCImageIO
 import SiamFCMNIST
 import SiamFCSupport
 
-struct MNISTTrainCommand: ParsableCommand {
+struct MNISTTrainCommand: ParsableCommand, ConfigurationOptions {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a Siamese network on MNIST pairs.",
@@ -18,11 +18,7 @@ struct MNISTTrainCommand: ParsableCommand {
 
     @OptionGroup var dataOptions: MNISTDataOptions
 
-    @Option(help: "Output folder for checkpoints.")
-    var out = "runs/mnist"
-
-    @Option(name: .customLong("resume"), help: "Continue the run saved in this checkpoint.")
-    var resume: String?
+    @OptionGroup var runOptions: TrainingRunOptions<MNISTTrainingDefaults>
 
     @Option(help: "siamese (shared weights), pseudo (separate weights) or 2ch (two-channel network).")
     var arch: Architecture?
@@ -45,15 +41,6 @@ struct MNISTTrainCommand: ParsableCommand {
     @Option(help: "Width of the hidden fully connected layer (default 256).")
     var hidden: Int?
 
-    @Option(help: "Epochs (default 10).")
-    var epochs: Int?
-
-    @Option(help: "Pairs per batch (default 128).")
-    var batchSize: Int?
-
-    @Option(name: .customLong("lr"), help: "Learning rate (default 1e-3).")
-    var learningRate: Float?
-
     @Option(help: "adam or sgd (default adam).")
     var optimizer: TrainingConfiguration.Optimizer?
 
@@ -66,32 +53,21 @@ struct MNISTTrainCommand: ParsableCommand {
     @Option(help: "Weight decay (default 0).")
     var weightDecay: Float?
 
-    @Option(help: "Random seed (default 1).")
-    var seed: UInt64?
-
-    @Option(help: "Pairs drawn per epoch (default: as many as training digits).")
-    var pairsPerEpoch: Int?
-
     @Option(help: "Training digits held out to choose the decision threshold (default 5000).")
     var validationDigits: Int?
 
     @Option(help: "Train on at most this many digits (default: all).")
     var trainLimit: Int?
 
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func run() throws {
+        let resume = runOptions.resume, out = runOptions.output, quiet = runOptions.quiet
         let fresh = resume == nil ? try makeConfiguration() : nil
         let dataset = try MNISTDataset.locate(explicit: dataOptions.data)
         let checkpointPath = out.hasSuffix("/") ? out + "checkpoint.safetensors" : out + "/checkpoint.safetensors"
         let trainer: MNISTTrainer
         if let resume {
-            let changed = changedOptions()
-            guard changed.isEmpty else {
-                throw ValidationError("--resume continues the saved configuration; drop \(changed.joined(separator: ", "))")
-            }
-            let checkpoint = try Checkpoint.read(path: resume)
+            try refuseConfigurationOptionsOnResume()
+            let checkpoint = try MNISTCheckpoint.read(path: resume)
             if checkpoint.state.finished { throw CLIError("\(resume): this run is already finished") }
             trainer = try MNISTTrainer(resuming: checkpoint, path: resume, dataset: dataset)
         } else {
@@ -107,17 +83,12 @@ struct MNISTTrainCommand: ParsableCommand {
         }
         let bar = ProgressBar(quiet: quiet)
         let interrupt = InterruptFlag()
-        let outcome = try trainer.train(checkpointPath: checkpointPath, progress: { p in
-            let fraction = (Double(p.epoch) + Double(p.step) / Double(p.stepsPerEpoch)) / Double(p.epochs)
-            bar.update(fraction: fraction, String(
-                format: "epoch %d/%d step %d/%d loss %.4f %.0f pairs/s ETA %@", p.epoch + 1, p.epochs, p.step,
-                p.stepsPerEpoch, p.loss, p.pairsPerSecond, formatDuration(p.secondsRemaining)),
-                force: p.step == p.stepsPerEpoch)
-        }, shouldStop: { interrupt.isRaised })
+        let outcome = try trainer.train(checkpointPath: checkpointPath, progress: { bar.show($0, speedDecimals: 0) },
+                                        shouldStop: { interrupt.isRaised })
         bar.finish()
         switch outcome {
         case .interrupted:
-            throw CLIError("interrupted: checkpoint saved to \(checkpointPath); continue with --resume \(checkpointPath)")
+            throw interruptedRunError(checkpoint: checkpointPath)
         case .finished:
             let losses = trainer.state.losses.suffix(trainer.stepsPerEpoch)
             let pairs = Double(trainer.state.losses.count * c.batchSize)
@@ -141,15 +112,11 @@ struct MNISTTrainCommand: ParsableCommand {
             c.model.channels = values
         }
         if let hidden { c.model.hidden = hidden }
-        if let epochs { c.epochs = epochs }
-        if let batchSize { c.batchSize = batchSize }
-        if let learningRate { c.learningRate = learningRate }
+        runOptions.settings.apply(to: &c)
         if let optimizer { c.optimizer = optimizer }
         if let schedule { c.schedule = schedule }
         if let momentum { c.momentum = momentum }
         if let weightDecay { c.weightDecay = weightDecay }
-        if let seed { c.seed = seed }
-        if let pairsPerEpoch { c.pairsPerEpoch = pairsPerEpoch }
         if let validationDigits { c.validationDigits = validationDigits }
         if let trainLimit { c.trainLimit = trainLimit }
         do {
@@ -159,18 +126,22 @@ struct MNISTTrainCommand: ParsableCommand {
         }
         return c
     }
+}
 
-    func changedOptions() -> [String] {
-        let options: [(String, Bool)] = [
-            ("--arch", arch != nil), ("--loss", loss != nil), ("--distance", distance != nil), ("--margin", margin != nil),
-            ("--embedding", embedding != nil), ("--conv-channels", convChannels != nil), ("--hidden", hidden != nil),
-            ("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--lr", learningRate != nil),
-            ("--optimizer", optimizer != nil), ("--schedule", schedule != nil), ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
-            ("--seed", seed != nil), ("--pairs-per-epoch", pairsPerEpoch != nil),
-            ("--validation-digits", validationDigits != nil), ("--train-limit", trainLimit != nil),
-        ]
-        return options.filter(\.1).map(\.0)
-    }
+/// `siamfc mnist train`'s defaults, as its help gives them.
+enum MNISTTrainingDefaults: TrainingRunDefaults {
+    static let outHelp: ArgumentHelp = "Output folder for checkpoints. (default: runs/mnist)"
+    static let epochsHelp: ArgumentHelp = "Epochs (default 10)."
+    static let pairsPerEpochHelp: ArgumentHelp = "Pairs drawn per epoch (default: as many as training digits)."
+    static let batchSizeHelp: ArgumentHelp = "Pairs per batch (default 128)."
+    static let lrHelp: ArgumentHelp = "Learning rate (default 1e-3)."
+
+    /// Unlike `siamfc train`, a resumed run also writes to `runs/mnist` unless told otherwise.
+    static func defaultOutput(resume: String?) -> String { "runs/mnist" }
+}
+
+extension TrainingConfiguration: TrainingRunSettable {
+    static var learningRateSetting: WritableKeyPath<Self, Float> { \.learningRate }
 }
 
 extension Architecture: ExpressibleByArgument {}
@@ -178,7 +149,3 @@ extension PairLoss: ExpressibleByArgument {}
 extension Distance: ExpressibleByArgument {}
 extension TrainingConfiguration.Optimizer: ExpressibleByArgument {}
 extension TrainingConfiguration.Schedule: ExpressibleByArgument {}
-
-func printError(_ text: String) {
-    writeStandardError(text + "\n")
-}
