@@ -14,11 +14,14 @@ let package = Package(
         .library(name: "SiamFCTracker", targets: ["SiamFCTracker"]),
         .library(name: "SiamFCEvaluation", targets: ["SiamFCEvaluation"]),
         .library(name: "SiamFCTraining", targets: ["SiamFCTraining"]),
+        .library(name: "SiamFCONNX", targets: ["SiamFCONNX"]),
         .executable(name: "siamfc", targets: ["siamfc"]),
         .executable(name: "siamfc-benchmarks", targets: ["SiamFCBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The protobuf runtime only (ONNX files); the generated code is committed, see SiamFCONNX/Schema.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // System libraries, found through pkg-config where Debian ships a .pc file.
@@ -63,6 +66,10 @@ let package = Package(
         .target(name: "SiamFCEvaluation", dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
         .target(name: "SiamFCTraining",
                 dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
+        // ONNX model files, read and validated; onnx.pb.swift is generated from onnx.proto by hand.
+        .target(name: "SiamFCONNX",
+                dependencies: ["SiamFCSupport", "SiamFCEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Schema/onnx.proto", "Schema/README.md"]),
 
         // Command line.
         .executableTarget(
@@ -77,6 +84,7 @@ let package = Package(
                 "SiamFCTracker",
                 "SiamFCTraining",
                 "SiamFCEvaluation",
+                "SiamFCONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -90,6 +98,7 @@ let package = Package(
         .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", "SiamFCMNIST"], path: "Fuzz/FuzzIDX"),
         .executableTarget(name: "FuzzGroundTruth", dependencies: ["FuzzSupport", "SiamFCImageIO"],
                           path: "Fuzz/FuzzGroundTruth"),
+        .executableTarget(name: "FuzzONNX", dependencies: ["FuzzSupport", "SiamFCONNX"], path: "Fuzz/FuzzONNX"),
 
         // Benchmarks print figures; they are run by hand, in release mode.
         .executableTarget(
@@ -128,5 +137,8 @@ let package = Package(
             name: "SiamFCCLITests",
             dependencies: ["siamfc", "SiamFCImageIO", "SiamFCSynthetic", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTraining",
                            "SiamFCSupport", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCONNXTests",
+                    dependencies: ["SiamFCONNX", "SiamFCEngine", "SiamFCSupport", "SiamFCTestSupport",
+                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
     ]
 )

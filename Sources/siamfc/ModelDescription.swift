@@ -1,0 +1,127 @@
+import Foundation
+import SiamFCEngine
+import SiamFCONNX
+import SiamFCSupport
+import SiamFCTracker
+
+/// What `siamfc model` reports about one model file, as text lines or as JSON.
+struct ModelDescription: Encodable {
+    var file: String
+    var format: String
+    var irVersion: Int64?
+    var producer: String?
+    var opset: [String: Int64]?
+    var inputs: [String]?
+    var outputs: [String]?
+    var nodeCount: Int?
+    /// Operator and node count, most used first.
+    var operators: [OperatorCount]?
+    var tensorCount: Int
+    var parameters: Int
+    var floatParameters: Int?
+    var dtypes: [String: Int]?
+    /// For safetensors: whether the file loads as a SiamFC tracking model, and why not.
+    var siamfc: SiamFCSummary?
+
+    struct OperatorCount: Encodable {
+        var op: String
+        var count: Int
+    }
+
+    struct SiamFCSummary: Encodable {
+        var loads: Bool
+        var problem: String?
+        var widths: [Int]?
+        var inputSize: Int?
+        var backboneGFLOP: Double?
+    }
+
+    init(onnx model: ONNXModel) {
+        file = model.path
+        format = "ONNX"
+        irVersion = model.irVersion
+        producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        opset = Dictionary(model.opsetImports.map { ($0.domain.isEmpty ? "ai.onnx" : $0.domain, $0.version) }) { a, _ in a }
+        inputs = model.inputs.map(\.description)
+        outputs = model.outputs.map(\.description)
+        nodeCount = model.nodes.count
+        operators = model.operatorHistogram.map { OperatorCount(op: $0.op, count: $0.count) }
+        tensorCount = model.initializers.count
+        parameters = model.parameterCount
+        floatParameters = model.floatParameterCount
+        dtypes = Dictionary(model.initializers.map { ($0.dataType.description, 1) }, uniquingKeysWith: +)
+    }
+
+    /// `dtypes` come from the header, which `SafetensorsFile` has already validated.
+    init(safetensors path: String, inputSize: Int) throws {
+        let file = try SafetensorsFile.read(path: path)
+        self.file = path
+        format = "safetensors"
+        tensorCount = file.tensors.count
+        parameters = file.tensors.values.reduce(0) { $0 + $1.count }
+        dtypes = try Self.safetensorsDtypes(path)
+        do {
+            let model = try SiamFCModel(contentsOf: path)
+            siamfc = SiamFCSummary(loads: true, widths: model.backbone.widths, inputSize: inputSize,
+                                   backboneGFLOP: Double(model.backbone.flops(batch: 1, size: inputSize)) / 1e9)
+        } catch {
+            siamfc = SiamFCSummary(loads: false, problem: "\(error)")
+        }
+    }
+
+    static func safetensorsDtypes(_ path: String) throws -> [String: Int] {
+        let bytes = try FileBytes.read(path)
+        guard bytes.count >= 8 else { return [:] }
+        let length = bytes[0..<8].reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard length <= bytes.count - 8,
+              let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + length)])) as? [String: Any]
+        else { return [:] }
+        var counts: [String: Int] = [:]
+        for (name, entry) in header where name != "__metadata__" {
+            if let dtype = (entry as? [String: Any])?["dtype"] as? String { counts[dtype, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    /// The text report: one `label: value` line per fact.
+    var lines: [String] {
+        var lines = ["file:        \(file)"]
+        if format == "ONNX" {
+            lines.append("format:      ONNX, IR version \(irVersion ?? 0)" + (producer.map { $0.isEmpty ? "" : ", producer \($0)" } ?? ""))
+            lines.append("opset:       " + (opset ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            for input in inputs ?? [] { lines.append("input:       \(input)") }
+            for output in outputs ?? [] { lines.append("output:      \(output)") }
+            let histogram = (operators ?? []).map { "\($0.op) \($0.count)" }.joined(separator: ", ")
+            lines.append("nodes:       \(nodeCount ?? 0): \(histogram)")
+        } else {
+            lines.append("format:      safetensors")
+        }
+        let types = (dtypes ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        lines.append("tensors:     \(tensorCount)" + (types.isEmpty ? "" : " (\(types))"))
+        var parameterLine = "parameters:  \(Self.grouped(parameters))"
+        if let floatParameters, floatParameters != parameters {
+            parameterLine += " (\(Self.grouped(floatParameters)) floating-point)"
+        }
+        lines.append(parameterLine)
+        if let siamfc {
+            if siamfc.loads, let widths = siamfc.widths, let size = siamfc.inputSize, let gflop = siamfc.backboneGFLOP {
+                lines.append("siamfc:      loads as a SiamFC tracking model, widths \(widths.map(String.init).joined(separator: "/"))")
+                lines.append(String(format: "backbone:    %.3f GFLOP for a %dx%d input", gflop, size, size))
+            } else {
+                lines.append("siamfc:      not a SiamFC tracking model: \(siamfc.problem ?? "")")
+            }
+        }
+        return lines
+    }
+
+    /// 188238 → "188,238".
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n.magnitude))
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}
