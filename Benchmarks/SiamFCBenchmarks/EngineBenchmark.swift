@@ -19,8 +19,18 @@ struct EngineBenchmark: ParsableCommand {
     @Option(help: "Which networks: all, full (96/256/384/384/256) or 0.3 (28/76/114/114/76).")
     var width = "all"
 
+    @Option(help: "Which sections: all, alexnet (SiamFC's convolutions) or light (NanoTrack-style operators).")
+    var section = "all"
+
     func run() throws {
+        if section == "light" {
+            try LightOperatorBenchmark(repeats: repeats).run()
+            return
+        }
         print("threads: \(Parallel.coreCount) cores; sgemm split over them by the engine, one BLAS thread each")
+        guard section == "all" || section == "alexnet" else {
+            throw ValidationError("--section must be all, alexnet or light, not \(section)")
+        }
         var peak: Double = 0
         for n in [1024, 2048] {
             let rate = sgemmRate(n)
@@ -57,6 +67,7 @@ struct EngineBenchmark: ParsableCommand {
         // Load on a shared machine changes during a run: measure sgemm again and keep the best.
         let after = [1024, 2048].map(sgemmRate).max() ?? 0
         print(String(format: "\nsgemm again at the end: %.1f GFLOP/s (percentages above use %.1f)", after, peak))
+        if section == "all" { try LightOperatorBenchmark(repeats: repeats).run() }
     }
 
     func sgemmRate(_ n: Int) -> Double {
@@ -126,3 +137,79 @@ func time(_ body: () -> Void) -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+
+/// The operators of light tracking networks (NanoTrack, MobileNetV3) on NanoTrack-like shapes:
+/// median time per call and GFLOP/s (multiply-adds times two; element-wise operators count one
+/// operation per element), forward on tensors and, for the convolutions, forward and backward
+/// on variables.
+struct LightOperatorBenchmark {
+    let repeats: Int
+
+    func report(_ name: String, _ shape: [Int], flops: Int, _ body: () throws -> Void) throws {
+        try body()  // warm up: buffer pool, page faults
+        var samples: [Double] = []
+        for _ in 0..<repeats {
+            var failure: Error?
+            samples.append(time { do { try body() } catch { failure = error } })
+            if let failure { throw failure }
+        }
+        let seconds = Statistics.median(samples)
+        print(String(format: "  %-34@ %-18@ %8.3f ms %7.2f GFLOP/s", name as NSString, "\(shape)" as NSString,
+                     seconds * 1e3, Double(flops) / seconds / 1e9))
+    }
+
+    func run() throws {
+        print("\nLight-network operators (median of \(repeats), \(Parallel.coreCount) cores)")
+        var generator = SplitMix64(seed: 7)
+        func random(_ shape: [Int]) -> Tensor {
+            let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: -1...1, using: &generator) }
+            return (try? Tensor(shape: shape, values: values)) ?? Tensor(zeros: shape)
+        }
+        let depthwise: [(String, [Int], Int, Int, FusedActivation)] = [
+            ("depthwise 3x3 s1 + ReLU6", [1, 96, 32, 32], 3, 1, .relu6),
+            ("depthwise 3x3 s2 + ReLU6", [1, 96, 64, 64], 3, 2, .relu6),
+            ("depthwise 5x5 s1 + HardSwish", [1, 240, 16, 16], 5, 1, .hardSwish),
+            ("depthwise 5x5 s2 + HardSwish", [1, 240, 32, 32], 5, 2, .hardSwish),
+        ]
+        for (name, shape, k, s, activation) in depthwise {
+            let x = random(shape), w = random([shape[1], 1, k, k]), b = random([shape[1]])
+            let out = (shape[2] + 2 * (k / 2) - k) / s + 1
+            let flops = 2 * shape[1] * out * out * k * k
+            try report(name, shape, flops: flops) {
+                _ = try x.conv2d(weight: w, bias: b, stride: s, padding: k / 2, groups: shape[1], activation: activation)
+            }
+            let (xv, wv, bv) = (Variable(x, requiresGrad: true), Variable(w, requiresGrad: true), Variable(b, requiresGrad: true))
+            try report("  forward + backward", shape, flops: 3 * flops) {
+                let y = try conv2d(xv, weight: wv, bias: bv, stride: s, padding: k / 2, groups: shape[1], activation: activation)
+                y.backward(seed: Tensor(repeating: 1, shape: y.shape))
+                xv.zeroGrad(); wv.zeroGrad(); bv.zeroGrad()
+            }
+        }
+        let x = random([1, 96, 32, 32]), w = random([192, 96, 1, 1]), b = random([192])
+        try report("pointwise 96->192 + HardSwish", x.shape, flops: 2 * 96 * 192 * 32 * 32) {
+            _ = try x.conv2d(weight: w, bias: b, activation: .hardSwish)
+        }
+        let template = random([1, 48, 8, 8]), search = random([1, 48, 16, 16])
+        try report("pixel-wise correlation 48x64 . 48x256", search.shape, flops: 2 * 64 * 256 * 48) {
+            _ = try Tensor.pixelwiseCorrelation(template: template, search: search)
+        }
+        let (tv, sv) = (Variable(template, requiresGrad: true), Variable(search, requiresGrad: true))
+        try report("  forward + backward", search.shape, flops: 3 * 2 * 64 * 256 * 48) {
+            let y = try pixelwiseCorrelation(template: tv, search: sv)
+            y.backward(seed: Tensor(repeating: 1, shape: y.shape))
+            tv.zeroGrad(); sv.zeroGrad()
+        }
+        let pooled = random([1, 240]), fc1 = random([60, 240]), bias1 = random([60])
+        try report("Gemm 240->60 (SE, transB)", pooled.shape, flops: 2 * 240 * 60) {
+            _ = try pooled.gemm(fc1, c: bias1, transposeB: true)
+        }
+        let features = random([1, 240, 16, 16]), factors = random([1, 240, 1, 1])
+        try report("global average pool", features.shape, flops: features.count) { _ = try features.globalAveragePool() }
+        try report("channel scaling (SE)", features.shape, flops: features.count) { _ = try features.scalingChannels(by: factors) }
+        try report("HardSwish", x.shape, flops: x.count) { _ = x.hardSwish() }
+        try report("HardSigmoid", x.shape, flops: x.count) { _ = x.hardSigmoid() }
+        let scores = random([1, 2, 16, 16])
+        try report("softmax over 2 channels", scores.shape, flops: 512) { _ = try scores.softmax() }
+        try report("transpose NCHW -> NHWC", x.shape, flops: x.count) { _ = try x.transposed([0, 2, 3, 1]) }
+    }
+}

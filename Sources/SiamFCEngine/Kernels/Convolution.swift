@@ -31,12 +31,26 @@ enum Convolution {
     /// memory.
     static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                         relu: Bool = false, kernel: Kernel = .automatic) -> Tensor {
+        forward(g, input: input, weight: weight, bias: bias, activation: relu ? .relu : .none, kernel: kernel)
+    }
+
+    /// As ``forward(_:input:weight:bias:relu:kernel:)`` with any fused activation. Depthwise
+    /// convolutions (`DepthwiseConvolution.applies`) run on the depthwise kernel; on the BLAS
+    /// path ReLU6 and HardSwish are applied to each block of outputs right after its GEMM.
+    static func forward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                        activation: FusedActivation, kernel: Kernel = .automatic) -> Tensor {
+        if kernel == .automatic && DepthwiseConvolution.applies(g) {
+            return DepthwiseConvolution.forward(g, input: input, weight: weight, bias: bias, activation: activation)
+        }
+        let relu = activation == .relu
+        let blockActivation: FusedActivation? = activation == .relu6 || activation == .hardSwish ? activation : nil
         // The implicit kernel streams the input for every 6-channel panel; beyond 64 channels that
         // strip leaves L1 and BLAS's packed blocks win.
         if kernel == .implicit
             || (kernel == .automatic && implicitAvailable && g.padding == 0 && !g.isPointwise && g.groupOut <= 64
                 && g.patchSize > 0) {
-            return forwardImplicit(g, input: input, weight: weight, bias: bias, relu: relu)
+            let y = forwardImplicit(g, input: input, weight: weight, bias: bias, relu: relu)
+            return blockActivation.map { y.activated($0) } ?? y
         }
         var result = Tensor(uninitialized: [g.batch, g.outChannels, g.outHeight, g.outWidth], pointer: { _ in })
         let width = blockWidth(g)
@@ -78,6 +92,12 @@ enum Convolution {
                                 m: g.groupOut, n: count, k: g.patchSize,
                                 a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
                                 b: b, ldb: ldb, beta: 1, c: c, ldc: g.outPlane)
+                            if let blockActivation {
+                                for o in 0..<g.groupOut {
+                                    let row = c + o * g.outPlane
+                                    for i in 0..<count { row[i] = blockActivation.apply(row[i]) }
+                                }
+                            }
                         }
                     }
                     if relu { addBias(nil, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane, relu: true) }

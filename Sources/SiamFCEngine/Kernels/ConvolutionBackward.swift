@@ -9,6 +9,10 @@ extension Convolution {
                          needInput: Bool, needWeight: Bool, needBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?)
     {
+        if DepthwiseConvolution.applies(g) {
+            return DepthwiseConvolution.backward(g, input: input, weight: weight, dy: dy, needInput: needInput,
+                                                 needWeight: needWeight, needBias: needBias)
+        }
         precondition(dy.shape == [g.batch, g.outChannels, g.outHeight, g.outWidth]
                      && input.shape == [g.batch, g.inChannels, g.height, g.width],
                      "Convolution.backward: input \(input.shape) and gradient \(dy.shape) do not fit \(g)")

@@ -39,7 +39,7 @@ extension Tensor {
     }
 
     /// `1 / (1 + exp(-x))`, element-wise, without overflow for large `|x|`.
-    func sigmoid() -> Tensor {
+    public func sigmoid() -> Tensor {
         map(stableSigmoid)
     }
 

@@ -1,0 +1,254 @@
+#include "CKernels.h"
+
+#include <string.h>
+
+// Depthwise convolution of one channel plane (see CKernels.h). The plane is first copied into a
+// zero-padded scratch plane; for stride 2 each padded row is stored split into its even and odd
+// columns, so that consecutive output columns read consecutive floats for every kernel tap. The
+// vector kernel then computes 8 output columns per register, several output rows at once.
+
+// Padded row length in the scratch plane: for stride 2, two phases of `half` floats each.
+static int padded_width(int width, int padding) { return width + 2 * padding; }
+static int row_length(int width, int stride, int padding) {
+    int pw = padded_width(width, padding);
+    return stride == 1 ? pw : 2 * ((pw + 1) / 2);
+}
+
+size_t sfc_depthwise_scratch_size(int height, int width, int kernel, int stride, int padding) {
+    // Slack past the last row: vector loads of a ragged last tile may read up to 8 + kernel
+    // floats beyond it (masked lanes, never stored).
+    // For stride 2, one more padded row (plus a vector) holds each input row before its split.
+    size_t plane = (size_t)(height + 2 * padding) * (size_t)row_length(width, stride, padding) + 16 + (size_t)kernel;
+    return stride == 1 ? plane : plane + (size_t)row_length(width, stride, padding) + 16;
+}
+
+static float activate(float v, int activation) {
+    switch (activation) {
+    case SFC_ACTIVATION_RELU: return v < 0.0f ? 0.0f : v;
+    case SFC_ACTIVATION_RELU6: return v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
+    case SFC_ACTIVATION_HARDSWISH: {
+        float t = v + 3.0f;
+        t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
+        return v * t / 6.0f;
+    }
+    default: return v;
+    }
+}
+
+// Splits a padded row into its even and odd columns (half floats each).
+static void split_row_scalar(const float *row, int half, float *even, float *odd, int start) {
+    for (int x = start; x < half; x++) {
+        even[x] = row[2 * x];
+        odd[x] = row[2 * x + 1];
+    }
+}
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma")))
+static void split_row_avx2(const float *row, int half, float *even, float *odd) {
+    int x = 0;
+    for (; x + 8 <= half; x += 8) {
+        __m256 a = _mm256_loadu_ps(row + 2 * x), b = _mm256_loadu_ps(row + 2 * x + 8);
+        __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+        _mm256_storeu_ps(even + x, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
+        _mm256_storeu_ps(odd + x, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
+    }
+    split_row_scalar(row, half, even, odd, x);
+}
+#endif
+
+static void split_row(const float *row, int half, float *even, float *odd, int vector) {
+#if defined(__x86_64__) || defined(_M_X64)
+    if (vector) {
+        split_row_avx2(row, half, even, odd);
+        return;
+    }
+#endif
+    (void)vector;
+    split_row_scalar(row, half, even, odd, 0);
+}
+
+// Copies the plane into the zero-padded scratch layout (phase-split rows for stride 2: each row
+// is padded contiguously in a spare row after the plane, then split, with vectors when `vector`).
+static void pad_plane(const float *input, int height, int width, int kernel, int stride, int padding, float *scratch,
+                      int vector) {
+    int rs = row_length(width, stride, padding);
+    size_t plane = (size_t)(height + 2 * padding) * (size_t)rs + 16 + (size_t)kernel;
+    // Top padding rows, bottom padding rows and slack: zero.
+    memset(scratch, 0, (size_t)padding * rs * sizeof(float));
+    memset(scratch + (size_t)(padding + height) * rs, 0, (plane - (size_t)(padding + height) * rs) * sizeof(float));
+    float *spare = scratch + plane;
+    if (stride != 1) {
+        memset(spare, 0, (size_t)padding * sizeof(float));
+        memset(spare + padding + width, 0, (size_t)(rs - padding - width) * sizeof(float));
+    }
+    for (int y = 0; y < height; y++) {
+        const float *src = input + (size_t)y * width;
+        float *dst = scratch + (size_t)(y + padding) * rs;
+        if (stride == 1) {
+            memset(dst, 0, (size_t)padding * sizeof(float));
+            memcpy(dst + padding, src, (size_t)width * sizeof(float));
+            memset(dst + padding + width, 0, (size_t)(rs - padding - width) * sizeof(float));
+        } else {
+            memcpy(spare + padding, src, (size_t)width * sizeof(float));
+            split_row(spare, rs / 2, dst, dst + rs / 2, vector);
+        }
+    }
+}
+
+// Offset of tap (ky, kx) in the scratch layout, for output (0, 0).
+static inline int tap_offset(int ky, int kx, int stride, int rs) {
+    return stride == 1 ? ky * rs + kx : ky * rs + (kx & 1) * (rs / 2) + (kx >> 1);
+}
+
+static void depthwise_scalar(const float *scratch, int rs, const float *weight, int kernel, int stride, float bias,
+                             int activation, float *out, int oh, int ow) {
+    for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+            const float *base = scratch + (size_t)oy * stride * rs + ox;
+            float sum = 0.0f;
+            for (int ky = 0; ky < kernel; ky++)
+                for (int kx = 0; kx < kernel; kx++) sum += weight[ky * kernel + kx] * base[tap_offset(ky, kx, stride, rs)];
+            out[(size_t)oy * ow + ox] = activate(sum + bias, activation);
+        }
+    }
+}
+
+#if defined(__x86_64__) || defined(_M_X64)
+
+__attribute__((target("avx2,fma")))
+static inline __m256 activate8(__m256 v, int activation) {
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    switch (activation) {
+    case SFC_ACTIVATION_RELU: return _mm256_max_ps(v, zero);
+    case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
+    case SFC_ACTIVATION_HARDSWISH: {
+        __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
+        return _mm256_div_ps(_mm256_mul_ps(v, t), six);
+    }
+    default: return v;
+    }
+}
+
+// Rows of outputs computed together: independent accumulators hide the FMA latency, and
+// neighbouring output rows share input rows in L1.
+#define DW_ROWS 4
+
+// Output rows oy .. oy+rows-1 (rows <= DW_ROWS), 8 columns from ox; `mask` selects the valid
+// columns of a ragged last tile. K and S are constants in the specialised instances below.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_tile(const float *scratch, int rs, const float *weight, int K, int S, __m256 bias, int activation,
+                           float *out, int ow, int oy, int rows, int ox, int full, __m256i mask) {
+    __m256 acc[DW_ROWS];
+    for (int r = 0; r < DW_ROWS; r++) acc[r] = bias;
+    for (int ky = 0; ky < K; ky++) {
+        for (int kx = 0; kx < K; kx++) {
+            __m256 w = _mm256_broadcast_ss(weight + ky * K + kx);
+            int offset = tap_offset(ky, kx, S, rs) + ox;
+            for (int r = 0; r < DW_ROWS; r++) {
+                if (r < rows) {
+                    const float *p = scratch + (size_t)(oy + r) * S * rs + offset;
+                    acc[r] = _mm256_fmadd_ps(w, _mm256_loadu_ps(p), acc[r]);
+                }
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        __m256 v = activate8(acc[r], activation);
+        float *dst = out + (size_t)(oy + r) * ow + ox;
+        if (full) _mm256_storeu_ps(dst, v);
+        else _mm256_maskstore_ps(dst, mask, v);
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_plane(const float *scratch, int rs, const float *weight, int K, int S, float bias, int activation,
+                            float *out, int oh, int ow) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 b = _mm256_set1_ps(bias);
+    for (int oy = 0; oy < oh; oy += DW_ROWS) {
+        int rows = oh - oy < DW_ROWS ? oh - oy : DW_ROWS;
+        for (int ox = 0; ox < ow; ox += 8) {
+            int columns = ow - ox;
+            __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), lane);
+            if (rows == DW_ROWS)
+                dw_tile(scratch, rs, weight, K, S, b, activation, out, ow, oy, DW_ROWS, ox, columns >= 8, mask);
+            else
+                for (int r = 0; r < rows; r++)
+                    dw_tile(scratch, rs, weight, K, S, b, activation, out, ow, oy + r, 1, ox, columns >= 8, mask);
+        }
+    }
+}
+
+// Separate instances for the stride-1 and stride-2 layouts and the common kernel sizes, so the
+// compiler unrolls the taps with constant offsets; other sizes use the generic instance.
+__attribute__((target("avx2,fma")))
+static void dw_3x3_s1(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
+    dw_plane(s, rs, w, 3, 1, b, a, o, oh, ow);
+}
+__attribute__((target("avx2,fma")))
+static void dw_3x3_s2(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
+    dw_plane(s, rs, w, 3, 2, b, a, o, oh, ow);
+}
+__attribute__((target("avx2,fma")))
+static void dw_5x5_s1(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
+    dw_plane(s, rs, w, 5, 1, b, a, o, oh, ow);
+}
+__attribute__((target("avx2,fma")))
+static void dw_5x5_s2(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
+    dw_plane(s, rs, w, 5, 2, b, a, o, oh, ow);
+}
+__attribute__((target("avx2,fma")))
+static void dw_generic(const float *s, int rs, const float *w, int k, int stride, float b, int a, float *o, int oh, int ow) {
+    dw_plane(s, rs, w, k, stride, b, a, o, oh, ow);
+}
+
+int sfc_depthwise_available(void) { return sfc_small_gemm_available(); }
+
+void sfc_depthwise_plane(const float *input, int height, int width, const float *weight, int kernel, int stride,
+                         int padding, float bias, int activation, float *out, float *scratch) {
+    int rs = row_length(width, stride, padding);
+    int oh = (height + 2 * padding - kernel) / stride + 1, ow = (width + 2 * padding - kernel) / stride + 1;
+    if (oh <= 0 || ow <= 0) return;
+    int vector = sfc_small_gemm_available();
+    pad_plane(input, height, width, kernel, stride, padding, scratch, vector);
+    if (!vector) {
+        depthwise_scalar(scratch, rs, weight, kernel, stride, bias, activation, out, oh, ow);
+    } else if (kernel == 3 && stride == 1) {
+        dw_3x3_s1(scratch, rs, weight, bias, activation, out, oh, ow);
+    } else if (kernel == 3 && stride == 2) {
+        dw_3x3_s2(scratch, rs, weight, bias, activation, out, oh, ow);
+    } else if (kernel == 5 && stride == 1) {
+        dw_5x5_s1(scratch, rs, weight, bias, activation, out, oh, ow);
+    } else if (kernel == 5 && stride == 2) {
+        dw_5x5_s2(scratch, rs, weight, bias, activation, out, oh, ow);
+    } else {
+        dw_generic(scratch, rs, weight, kernel, stride, bias, activation, out, oh, ow);
+    }
+}
+
+#else
+
+int sfc_depthwise_available(void) { return 0; }
+
+void sfc_depthwise_plane(const float *input, int height, int width, const float *weight, int kernel, int stride,
+                         int padding, float bias, int activation, float *out, float *scratch) {
+    int rs = row_length(width, stride, padding);
+    int oh = (height + 2 * padding - kernel) / stride + 1, ow = (width + 2 * padding - kernel) / stride + 1;
+    if (oh <= 0 || ow <= 0) return;
+    pad_plane(input, height, width, kernel, stride, padding, scratch, 0);
+    depthwise_scalar(scratch, rs, weight, kernel, stride, bias, activation, out, oh, ow);
+}
+
+#endif
+
+void sfc_depthwise_plane_portable(const float *input, int height, int width, const float *weight, int kernel,
+                                  int stride, int padding, float bias, int activation, float *out, float *scratch) {
+    int rs = row_length(width, stride, padding);
+    int oh = (height + 2 * padding - kernel) / stride + 1, ow = (width + 2 * padding - kernel) / stride + 1;
+    if (oh <= 0 || ow <= 0) return;
+    pad_plane(input, height, width, kernel, stride, padding, scratch, 0);
+    depthwise_scalar(scratch, rs, weight, kernel, stride, bias, activation, out, oh, ow);
+}
