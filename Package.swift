@@ -110,6 +110,7 @@ let package = Package(
                 "SiamFCEngine",
                 "SiamFCTracker",
                 "SiamFCEvaluation",
+                "SiamFCONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/SiamFCBenchmarks"),

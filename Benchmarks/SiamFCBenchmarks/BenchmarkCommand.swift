@@ -5,5 +5,5 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siamfc-benchmarks",
         abstract: "Benchmarks that print figures. Build with -c release.",
-        subcommands: [DecodeBenchmark.self, EngineBenchmark.self, TrackingBenchmark.self, MemoryBenchmark.self])
+        subcommands: [DecodeBenchmark.self, EngineBenchmark.self, TrackingBenchmark.self, MemoryBenchmark.self, ONNXBenchmark.self])
 }

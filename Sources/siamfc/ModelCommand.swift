@@ -11,20 +11,22 @@ struct ModelCommand: ParsableCommand {
             outputs with their shapes, the operators and how many nodes run each, parameters (the \
             elements of all initializers) and initializers. The whole file is checked first. \
             safetensors: tensors, parameters, dtypes, and whether it loads as a SiamFC tracking \
-            model, then its widths and backbone GFLOP. GFLOP are not computed for ONNX graphs.
+            model, then its widths and backbone GFLOP. For ONNX graphs, GFLOP (multiply-adds × 2 of \
+            Conv, Gemm and MatMul) of one run on zero inputs, the declared shapes, or with --input \
+            every 4-D input square of that side, or why the graph cannot run.
             """)
 
     @Argument(help: "ONNX (.onnx) or safetensors (.safetensors) files.")
     var files: [String]
 
-    @Option(help: "Input side for the GFLOP figure of SiamFC safetensors models.")
-    var input = 255
+    @Option(help: "Input side for the GFLOP figure (SiamFC safetensors: default 255; ONNX: every 4-D input, default the declared shapes).")
+    var input: Int?
 
     @Flag(help: "Print JSON (an array with one object per file).")
     var json = false
 
     func validate() throws {
-        guard (16...4096).contains(input) else { throw ValidationError("--input must be in 16...4096") }
+        if let input, !(16...4096).contains(input) { throw ValidationError("--input must be in 16...4096") }
     }
 
     func run() throws {
@@ -47,8 +49,8 @@ struct ModelCommand: ParsableCommand {
 
     func describe(_ file: String) throws -> ModelDescription {
         if file.lowercased().hasSuffix(".safetensors") {
-            return try ModelDescription(safetensors: file, inputSize: input)
+            return try ModelDescription(safetensors: file, inputSize: input ?? 255)
         }
-        return ModelDescription(onnx: try ONNXModel(contentsOf: file))
+        return ModelDescription(onnx: try ONNXModel(contentsOf: file), side: input)
     }
 }

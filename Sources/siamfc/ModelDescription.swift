@@ -22,6 +22,15 @@ struct ModelDescription: Encodable {
     var dtypes: [String: Int]?
     /// For safetensors: whether the file loads as a SiamFC tracking model, and why not.
     var siamfc: SiamFCSummary?
+    /// For ONNX: the GFLOP (multiply-adds × 2 of Conv, Gemm and MatMul) of one run on the input
+    /// shapes named, or why the graph does not run.
+    var compute: ComputeSummary?
+
+    struct ComputeSummary: Encodable {
+        var inputs: [String: [Int]]?
+        var gflop: Double?
+        var problem: String?
+    }
 
     struct OperatorCount: Encodable {
         var op: String
@@ -36,7 +45,8 @@ struct ModelDescription: Encodable {
         var backboneGFLOP: Double?
     }
 
-    init(onnx model: ONNXModel) {
+    /// `side`: the spatial size of every 4-D input; nil keeps the declared shapes.
+    init(onnx model: ONNXModel, side: Int?) {
         file = model.path
         format = "ONNX"
         irVersion = model.irVersion
@@ -50,6 +60,14 @@ struct ModelDescription: Encodable {
         parameters = model.parameterCount
         floatParameters = model.floatParameterCount
         dtypes = Dictionary(model.initializers.map { ($0.dataType.description, 1) }, uniquingKeysWith: +)
+        do {
+            let runner = try ONNXGraphRunner(model: model)
+            let inputs = try runner.zeroInputs(side: side)
+            let flops = try runner.flops(inputs: inputs)
+            compute = ComputeSummary(inputs: inputs.mapValues(\.shape), gflop: Double(flops) / 1e9)
+        } catch {
+            compute = ComputeSummary(problem: error.message)
+        }
     }
 
     /// `dtypes` come from the header, which `SafetensorsFile` has already validated.
@@ -93,6 +111,12 @@ struct ModelDescription: Encodable {
             for output in outputs ?? [] { lines.append("output:      \(output)") }
             let histogram = (operators ?? []).map { "\($0.op) \($0.count)" }.joined(separator: ", ")
             lines.append("nodes:       \(nodeCount ?? 0): \(histogram)")
+            if let compute, let gflop = compute.gflop, let inputs = compute.inputs {
+                let shapes = inputs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                lines.append(String(format: "compute:     %.3f GFLOP for ", gflop) + shapes)
+            } else if let compute {
+                lines.append("compute:     does not run: \(compute.problem ?? "")")
+            }
         } else {
             lines.append("format:      safetensors")
         }

@@ -17,6 +17,24 @@ struct ModelCommandTests {
             + "HardSigmoid 6, Mul 6, Add 4"), "\(result.stdout)")
     }
 
+    @Test func reportsONNXGFLOPForASquareInput() throws {
+        let path = try SharedData.path("models/nanotrackv2_backbone_sim.onnx")
+        let result = try CLI.run(["model", path, "--input", "127"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("compute:") })
+        #expect(line.hasSuffix(" GFLOP for input [1, 3, 127, 127]"), "\(line)")
+        let gflop = try #require(Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? ""))
+        let declared = try CLI.run(["model", path, "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(declared.stdout.utf8)) as? [[String: Any]])
+        let compute = try #require(json.first?["compute"] as? [String: Any])
+        let gflop255 = try #require(compute["gflop"] as? Double)
+        // Four times the pixels (16x16 against 8x8 output cells), about four times the work.
+        #expect(gflop > 0.01 && gflop255 > 3.5 * gflop && gflop255 < 4.5 * gflop, "\(gflop) \(gflop255)")
+        // The head's fixed Reshape does not take 127x127 inputs: reported, not fatal.
+        let head = try CLI.run(["model", try SharedData.path("models/nanotrackv2_head_sim.onnx"), "--input", "127"])
+        #expect(head.status == 0 && head.stdout.contains("compute:     does not run: node \"/corr_pw_"), "\(head.stdout)")
+    }
+
     @Test func describesNanoTrackHeadAsJSON() throws {
         let path = try SharedData.path("models/nanotrackv2_head_sim.onnx")
         let result = try CLI.run(["model", path, "--json"])

@@ -1,0 +1,108 @@
+import SiamFCEngine
+
+/// Runs an ONNX graph with the engine, for inference.
+///
+/// Creating the runner checks every node against the supported operators and attributes (see
+/// docs/onnx.md) and compiles the graph into a plan: initializers become constants, a
+/// BatchNormalization after a Conv is folded into its weights, and a Relu, Clip(0, 6) or HardSwish
+/// after a Conv is fused into it, when the Conv's output has no other reader. Anything
+/// unsupported is a one-line ``ONNXError`` naming the file, the node and the operator or
+/// attribute. Runs are bit-for-bit repeatable.
+///
+/// ```swift
+/// let backbone = try ONNXGraphRunner(model: try ONNXModel(contentsOf: "nanotrackv2_backbone_sim.onnx"))
+/// let features = try backbone.run(inputs: ["input": crop])["output"]   // [1, 48, 8, 8] for a 127 crop
+/// ```
+public struct ONNXGraphRunner: Sendable {
+    let plan: ONNXInferencePlan
+
+    public init(model: ONNXModel) throws(ONNXError) {
+        plan = try ONNXInferencePlan(model: model)
+    }
+
+    /// The graph's inputs as the file declares them.
+    public var inputs: [ONNXValueInfo] { plan.inputs.map(\.info) }
+    /// The names of the graph's outputs, in file order.
+    public var outputNames: [String] { plan.outputs.map(\.name) }
+    /// Operators after folding and fusion.
+    public var stepCount: Int { plan.steps.count }
+
+    /// Runs the graph. Every declared input must be given, with the declared rank and the
+    /// declared batch and channel sizes; the last two dimensions of a 4-D input (its spatial
+    /// size) may differ from the declared ones. Returns every graph output by name.
+    public func run(inputs: [String: Tensor]) throws(ONNXError) -> [String: Tensor] {
+        try execute(inputs, countingFlops: false).outputs
+    }
+
+    /// Floating-point operations of one run on `inputs` (multiply-adds × 2 of Conv, Gemm and
+    /// MatMul), measured by running the plan.
+    public func flops(inputs: [String: Tensor]) throws(ONNXError) -> Int {
+        try execute(inputs, countingFlops: true).flops
+    }
+
+    /// Zero inputs of the declared shapes, with the spatial size of 4-D inputs set to `side` when
+    /// given (a symbolic batch becomes 1).
+    public func zeroInputs(side: Int? = nil) throws(ONNXError) -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for input in plan.inputs {
+            guard let declared = input.info.shape, case let dims = declared.enumerated().map({ (i, d) -> Int? in
+                if declared.count == 4 && i >= 2, let side { return side }
+                if case .value(let n) = d { return n }
+                return i == 0 ? 1 : nil
+            }), dims.allSatisfy({ $0 != nil }) else {
+                throw error("input '\(input.info.name)' has no fixed shape (\(input.info))")
+            }
+            result[input.info.name] = Tensor(zeros: dims.map { $0 ?? 1 })
+        }
+        return result
+    }
+
+    private func error(_ message: String) -> ONNXError { ONNXError(path: plan.path, message: message) }
+
+    private func check(_ info: ONNXValueInfo, _ tensor: Tensor) throws(ONNXError) {
+        guard let declared = info.shape else { return }
+        guard tensor.rank == declared.count else {
+            throw error("input '\(info.name)' must have rank \(declared.count) \(info.description), got shape \(tensor.shape)")
+        }
+        guard tensor.shape.allSatisfy({ $0 > 0 }) else { throw error("input '\(info.name)' is empty: shape \(tensor.shape)") }
+        for (i, d) in declared.enumerated() {
+            guard case .value(let n) = d, !(declared.count == 4 && i >= 2) else { continue }
+            guard tensor.shape[i] == n else {
+                let what = declared.count == 4 && i == 1 ? "channels" : "dimension \(i)"
+                throw error("input '\(info.name)' must have \(n) as \(what) (\(info.description)), got shape \(tensor.shape)")
+            }
+        }
+    }
+
+    private func execute(_ given: [String: Tensor], countingFlops: Bool) throws(ONNXError) -> (outputs: [String: Tensor], flops: Int) {
+        var values = [Tensor?](repeating: nil, count: plan.slotCount)
+        for (slot, value) in plan.constants { values[slot] = value }
+        for name in given.keys.sorted() where !plan.inputs.contains(where: { $0.info.name == name }) {
+            throw error("'\(name)' is not an input of the graph (inputs: \(plan.inputs.map(\.info.name).joined(separator: ", ")))")
+        }
+        for (info, slot) in plan.inputs {
+            guard let tensor = given[info.name] else { throw error("input '\(info.name)' is missing") }
+            try check(info, tensor)
+            values[slot] = tensor
+        }
+        var flops = 0
+        for step in plan.steps {
+            let inputs = step.inputs.map { $0.flatMap { values[$0] } }
+            let output: Tensor
+            do {
+                output = try step.op.run(inputs)
+            } catch {
+                throw self.error("\(step.label): \(error.message)")
+            }
+            if countingFlops { flops += step.op.flops(inputs, output: output) }
+            values[step.output] = output
+            for slot in step.releases { values[slot] = nil }
+        }
+        var outputs: [String: Tensor] = [:]
+        for (name, slot) in plan.outputs {
+            guard let value = values[slot] else { throw error("output '\(name)' was not computed") }
+            outputs[name] = value
+        }
+        return (outputs, flops)
+    }
+}
