@@ -1,4 +1,5 @@
 import SiamFCEngine
+import SiamFCSupport
 
 /// Runs an ONNX graph with the engine, for inference.
 ///
@@ -31,13 +32,27 @@ public struct ONNXGraphRunner: Sendable {
     /// declared batch and channel sizes; the last two dimensions of a 4-D input (its spatial
     /// size) may differ from the declared ones. Returns every graph output by name.
     public func run(inputs: [String: Tensor]) throws(ONNXError) -> [String: Tensor] {
-        try execute(inputs, countingFlops: false).outputs
+        try execute(inputs, observer: nil)
+    }
+
+    /// Runs the graph like ``run(inputs:)`` and times each planned step (after folding and
+    /// fusion), in plan order. `run(inputs:)` reads no clock.
+    public func profile(inputs: [String: Tensor]) throws(ONNXError) -> (outputs: [String: Tensor], steps: [ONNXStepTiming]) {
+        var steps: [ONNXStepTiming] = []
+        steps.reserveCapacity(plan.steps.count)
+        let outputs = try execute(inputs) { step, stepInputs, output, seconds in
+            steps.append(ONNXStepTiming(label: step.label, operatorType: step.op.typeName, outputShape: output.shape,
+                                        seconds: seconds, flops: step.op.flops(stepInputs, output: output)))
+        }
+        return (outputs, steps)
     }
 
     /// Floating-point operations of one run on `inputs` (multiply-adds × 2 of Conv, Gemm and
     /// MatMul), measured by running the plan.
     public func flops(inputs: [String: Tensor]) throws(ONNXError) -> Int {
-        try execute(inputs, countingFlops: true).flops
+        var flops = 0
+        _ = try execute(inputs) { step, stepInputs, output, _ in flops += step.op.flops(stepInputs, output: output) }
+        return flops
     }
 
     /// Zero inputs of the declared shapes, with the spatial size of 4-D inputs set to `side` when
@@ -74,7 +89,11 @@ public struct ONNXGraphRunner: Sendable {
         }
     }
 
-    private func execute(_ given: [String: Tensor], countingFlops: Bool) throws(ONNXError) -> (outputs: [String: Tensor], flops: Int) {
+    /// Called after each step with the step, its inputs, its output and its seconds (0 unless
+    /// timing was asked for: the clock is read only when an observer is given).
+    private typealias StepObserver = (ONNXStep, [Tensor?], Tensor, Double) -> Void
+
+    private func execute(_ given: [String: Tensor], observer: StepObserver?) throws(ONNXError) -> [String: Tensor] {
         var values = [Tensor?](repeating: nil, count: plan.slotCount)
         for (slot, value) in plan.constants { values[slot] = value }
         for name in given.keys.sorted() where !plan.inputs.contains(where: { $0.info.name == name }) {
@@ -85,16 +104,16 @@ public struct ONNXGraphRunner: Sendable {
             try check(info, tensor)
             values[slot] = tensor
         }
-        var flops = 0
         for step in plan.steps {
             let inputs = step.inputs.map { $0.flatMap { values[$0] } }
             let output: Tensor
+            let start = observer == nil ? 0 : monotonicSeconds()
             do {
                 output = try step.op.run(inputs)
             } catch {
                 throw self.error("\(step.label): \(error.message)")
             }
-            if countingFlops { flops += step.op.flops(inputs, output: output) }
+            if let observer { observer(step, inputs, output, monotonicSeconds() - start) }
             values[step.output] = output
             for slot in step.releases { values[slot] = nil }
         }
@@ -103,6 +122,18 @@ public struct ONNXGraphRunner: Sendable {
             guard let value = values[slot] else { throw error("output '\(name)' was not computed") }
             outputs[name] = value
         }
-        return (outputs, flops)
+        return outputs
     }
+}
+
+/// One planned step's time in ``ONNXGraphRunner/profile(inputs:)``.
+public struct ONNXStepTiming: Sendable {
+    /// `node "name"` of the node the step comes from (its first node, when others were fused in).
+    public let label: String
+    /// The ONNX operator type, with what was fused in: `Conv+HardSwish`, `Mul`.
+    public let operatorType: String
+    public let outputShape: [Int]
+    public let seconds: Double
+    /// Multiply-adds × 2 of Conv, Gemm and MatMul; 0 for the others.
+    public let flops: Int
 }

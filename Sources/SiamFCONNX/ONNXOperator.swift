@@ -28,6 +28,37 @@ enum ONNXOperator: Sendable {
     case maxPool(kernel: Int, stride: Int, padding: Int)
     case identity
 
+    /// The ONNX operator type, with a fused activation: `Conv+Relu`.
+    var typeName: String {
+        switch self {
+        case .convolution(let c): c.activation == .none ? "Conv" : "Conv+" + Self.name(c.activation)
+        case .batchNormalization: "BatchNormalization"
+        case .activation(let a): Self.name(a)
+        case .clip: "Clip"
+        case .hardSigmoid: "HardSigmoid"
+        case .sigmoid: "Sigmoid"
+        case .exp: "Exp"
+        case .globalAveragePool: "GlobalAveragePool"
+        case .gemm: "Gemm"
+        case .matmul: "MatMul"
+        case .reshape: "Reshape"
+        case .flatten: "Flatten"
+        case .transpose: "Transpose"
+        case .binary(let b): b.rawValue
+        case .maxPool: "MaxPool"
+        case .identity: "Identity"
+        }
+    }
+
+    private static func name(_ activation: FusedActivation) -> String {
+        switch activation {
+        case .none: "Identity"
+        case .relu: "Relu"
+        case .relu6: "Clip"
+        case .hardSwish: "HardSwish"
+        }
+    }
+
     /// The operators an ONNX graph may use, with the attributes read for each; anything else
     /// is refused when the plan is made.
     static let supported: [String: Set<String>] = [

@@ -43,14 +43,14 @@ enum Convolution {
             return DepthwiseConvolution.forward(g, input: input, weight: weight, bias: bias, activation: activation)
         }
         let relu = activation == .relu
-        let blockActivation: FusedActivation? = activation == .relu6 || activation == .hardSwish ? activation : nil
+        let blockActivation: FusedActivation? = activation == .none ? nil : activation
         // The implicit kernel streams the input for every 6-channel panel; beyond 64 channels that
         // strip leaves L1 and BLAS's packed blocks win.
         if kernel == .implicit
             || (kernel == .automatic && implicitAvailable && g.padding == 0 && !g.isPointwise && g.groupOut <= 64
                 && g.patchSize > 0) {
             let y = forwardImplicit(g, input: input, weight: weight, bias: bias, relu: relu)
-            return blockActivation.map { y.activated($0) } ?? y
+            return relu ? y : blockActivation.map { y.activated($0) } ?? y
         }
         var result = Tensor(uninitialized: [g.batch, g.outChannels, g.outHeight, g.outWidth], pointer: { _ in })
         let width = blockWidth(g)
@@ -100,7 +100,6 @@ enum Convolution {
                             }
                         }
                     }
-                    if relu { addBias(nil, to: yb, batch: g.batch, channels: g.outChannels, plane: g.outPlane, relu: true) }
                 }
             }
         }
