@@ -61,7 +61,7 @@ let package = Package(
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS]))]),
         .target(name: "SiamFCMNIST", dependencies: ["SiamFCSupport", "SiamFCEngine", "CZlib"]),
         // The bundled default model is a resource: trained by `siamfc train`, see MODEL.md.
-        .target(name: "SiamFCTracker", dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO"],
+        .target(name: "SiamFCTracker", dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCONNX"],
                 resources: [.copy("Resources/siamfc-default.safetensors")]),
         .target(name: "SiamFCEvaluation", dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
         .target(name: "SiamFCTraining",

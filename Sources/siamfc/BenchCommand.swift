@@ -11,7 +11,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Tracking speed end to end and per stage, for one model or several side by side.",
         discussion: """
             Tracks the sequence from its first ground-truth box (or --box) and times every frame: \
-            decoding, crop+resize, backbone, cross-correlation, upsample+peak and the whole frame; \
+            decoding, each stage of the model's update (SiamFC: crop+resize, backbone, \
+            cross-correlation, upsample+peak; NanoTrack: crop+resize, backbone, head, \
+            post-processing) and the whole frame; \
             it prints the median and 90th percentile of each, frames/s end to end, the thread count, \
             the backbone's FLOPs per frame and the GFLOP/s it achieves (at its median time). \
             Frames are decoded one after another on the tracking thread (no read-ahead), so each \
@@ -22,8 +24,11 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var input: FrameOptions
 
-    @Option(help: "Tracking model (safetensors); repeat it to compare models. Default: the bundled model.")
+    @Option(help: "Tracking model (.safetensors, or a NanoTrack backbone .onnx with --head); repeat it to compare models. Default: the bundled model.")
     var model: [String] = []
+
+    @Option(help: "NanoTrack head (.onnx), one per ONNX --model, in the same order.")
+    var head: [String] = []
 
     @Option(help: "Frames measured after the warm-up (default: the rest of the sequence, at least 1).")
     var frames: Int?
@@ -31,36 +36,36 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Updates run before measuring.")
     var warmup = 5
 
-    @Option(help: "3 or 5 search scales.")
-    var scales = 3
+    @Option(help: "SiamFC: 3 or 5 search scales (default 3).")
+    var scales: Int?
+
+    @Option(help: "NanoTrack: size penalty, opencv (default) or corrected.")
+    var sizePenalty: NanoTrackConfiguration.SizePenalty?
 
     @Flag(help: "Print a JSON object instead of the table.")
     var json = false
 
     func validate() throws {
-        guard scales == 3 || scales == 5 else { throw ValidationError("--scales must be 3 or 5") }
+        try ModelLoader.validate(scales: scales)
         if let frames, frames < 1 || frames > 10_000_000 { throw ValidationError("--frames must be 1 to 10000000") }
         guard warmup >= 0, warmup <= 10_000_000 else { throw ValidationError("--warmup must be 0 to 10000000") }
     }
 
     func run() throws {
+        let models = try ModelLoader.loadAll(model, heads: head, scales: scales, sizePenalty: sizePenalty)
         let files = try FrameSequence.listFrames(input.frames).frames
         let initial = try input.initialBox()
         let measured = frames ?? max(1, files.count - 1 - warmup)
         let first = try ImageDecoder().decode(file: files[0])
         let benchmark = SpeedBenchmark(files: files, initialBox: initial, warmup: warmup, measured: measured)
-        let paths: [String?] = model.isEmpty ? [nil] : model
-        let speeds = try paths.map { path in
-            let loaded = try ModelLoader.load(path, scales: scales)
-            return try benchmark.measure(loaded, name: ModelLoader.displayName(loaded))
-        }
+        let speeds = try models.map { loaded in try benchmark.measure(loaded, name: ModelLoader.displayName(loaded)) }
         let name = FrameSequence.locateGroundTruth(input.frames) != nil
             ? (try? FrameSequence(path: input.frames).name) ?? PathName.lastComponent(input.frames)
             : PathName.lastComponent(input.frames)
         let report = SpeedBenchmark.Report(
             sequence: name, path: input.frames, frameWidth: first.width, frameHeight: first.height,
             sequenceFrames: files.count, initialBox: [initial.x, initial.y, initial.width, initial.height],
-            measuredFrames: measured, warmupUpdates: warmup, scales: scales, threads: Parallel.coreCount, models: speeds)
+            measuredFrames: measured, warmupUpdates: warmup, scales: models.contains { $0 is SiamFCModel } ? scales ?? 3 : nil, threads: Parallel.coreCount, models: speeds)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -15,7 +15,9 @@ struct TrackCommand: ParsableCommand {
             frame,file,x,y,w,h,score: one row per frame, the first being the initial box (its score \
             empty). Boxes are x,y,w,h in OTB's 1-based pixel coordinates: (x, y) is the top-left \
             pixel and the first pixel of a frame is (1, 1). --format otb writes plain x,y,w,h lines \
-            instead, as OTB toolkits read them. The score is the peak of the chosen scale's response.
+            instead, as OTB toolkits read them. The score is the tracker's confidence: for SiamFC the \
+            peak of the chosen scale's response, for NanoTrack the chosen cell's score after the \
+            penalties and the window (OpenCV's getTrackingScore).
             """)
 
     @OptionGroup var input: FrameOptions
