@@ -138,8 +138,10 @@ let package = Package(
             name: "SiamFCCLITests",
             dependencies: ["siamfc", "SiamFCImageIO", "SiamFCSynthetic", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTraining",
                            "SiamFCSupport", "SiamFCTestSupport"]),
+        // Fixtures (ONNX graphs and onnxruntime's outputs, from scripts/onnx-fixtures.py) are read by path.
         .testTarget(name: "SiamFCONNXTests",
                     dependencies: ["SiamFCONNX", "SiamFCEngine", "SiamFCSupport", "SiamFCTestSupport",
-                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                    exclude: ["Fixtures"]),
     ]
 )

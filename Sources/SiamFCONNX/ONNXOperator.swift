@@ -26,7 +26,32 @@ enum ONNXOperator: Sendable {
     case transpose(permutation: [Int]?)
     case binary(ONNXBinaryOperation)
     case maxPool(kernel: Int, stride: Int, padding: Int)
+    /// MaxPool with padding that differs between sides: the input is padded with -∞ first.
+    case paddedMaxPool(kernel: Int, stride: Int, pads: ONNXPads)
     case identity
+    /// A convolution whose weight (input 2) and bias (input 3) are values of the graph, such
+    /// as a depthwise cross-correlation with the template's features as the kernel.
+    case dynamicConvolution(ONNXDynamicConvolution)
+    /// Reshape to a shape computed by the graph (input 2).
+    case dynamicReshape(allowZero: Bool)
+    case concat(axis: Int)
+    /// Bounds from attributes (opset < 10), or nil: from inputs 2…5.
+    case slice(ONNXSliceBounds?)
+    /// The input's dimensions `start..<end` (opset 15), as a 1-D tensor.
+    case shape(start: Int, end: Int?)
+    case gather(axis: Int)
+    /// Axes from the attribute (opset < 13), or nil: from input 2.
+    case unsqueeze(axes: [Int]?)
+    /// Axes from the attribute (opset < 13), from input 2, or none: every dimension of 1.
+    case squeeze(axes: [Int]?)
+    /// `coerced`: the opset < 13 definition, over the dimensions from `axis` on flattened.
+    case softmax(axis: Int, coerced: Bool)
+    /// Constant padding; amounts from the attribute (opset < 11) or nil: inputs 2…4.
+    case pad(pads: [Int]?, value: Float)
+    /// Axes from the attribute (opset < 18), or nil: from input 2, if given.
+    case reduceMean(axes: [Int]?, keepDimensions: Bool, noopWithEmptyAxes: Bool)
+    /// Values are Float32 at run time; a cast to an integer type rounds toward zero.
+    case cast(ONNXCast)
 
     /// The ONNX operator type, with a fused activation: `Conv+Relu`.
     var typeName: String {
@@ -45,8 +70,20 @@ enum ONNXOperator: Sendable {
         case .flatten: "Flatten"
         case .transpose: "Transpose"
         case .binary(let b): b.rawValue
-        case .maxPool: "MaxPool"
+        case .maxPool, .paddedMaxPool: "MaxPool"
         case .identity: "Identity"
+        case .dynamicConvolution: "Conv"
+        case .dynamicReshape: "Reshape"
+        case .concat: "Concat"
+        case .slice: "Slice"
+        case .shape: "Shape"
+        case .gather: "Gather"
+        case .unsqueeze: "Unsqueeze"
+        case .squeeze: "Squeeze"
+        case .softmax: "Softmax"
+        case .pad: "Pad"
+        case .reduceMean: "ReduceMean"
+        case .cast: "Cast"
         }
     }
 
@@ -74,6 +111,15 @@ enum ONNXOperator: Sendable {
         "Add": [], "Sub": [], "Mul": [], "Div": [],
         "MaxPool": ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "storage_order", "auto_pad"],
         "Constant": ["value"],
+        "Concat": ["axis"],
+        "Slice": ["starts", "ends", "axes"],
+        "Shape": ["start", "end"],
+        "Gather": ["axis"],
+        "Unsqueeze": ["axes"], "Squeeze": ["axes"],
+        "Softmax": ["axis"],
+        "Pad": ["mode", "pads", "value"],
+        "ReduceMean": ["axes", "keepdims", "noop_with_empty_axes"],
+        "Cast": ["to", "saturate"],
     ]
 }
 
@@ -86,6 +132,9 @@ struct ONNXConvolution: Sendable {
     let padding: Int
     let groups: Int
     var activation: FusedActivation
+    /// Padding that differs between sides, applied (zeros) before the convolution; `padding`
+    /// is then 0.
+    var prePadding: ONNXPads? = nil
 
     /// Folds `y·scale + shift` (per output channel) into the weights and bias.
     func folding(scale: [Float], shift: [Float]) throws(EngineError) -> ONNXConvolution {

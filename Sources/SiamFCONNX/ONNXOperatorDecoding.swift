@@ -63,18 +63,20 @@ struct ONNXOperatorDecoder {
         return Int(v[0])
     }
 
-    /// Equal padding on all four sides; `auto_pad` only NOTSET or VALID.
-    func padding() throws(ONNXFormatError) -> Int {
+    /// Padding of both spatial dimensions: equal on all sides as one number, or else per side
+    /// as ``ONNXPads`` (with 0 for the operator itself); `auto_pad` only NOTSET or VALID.
+    func padding() throws(ONNXFormatError) -> (equal: Int, perSide: ONNXPads?) {
         if let autoPad = node.attributes["auto_pad"] {
             guard let mode = autoPad.string, mode == "NOTSET" || mode == "VALID" else { throw unsupported("auto_pad") }
             if mode == "VALID" {
                 guard node.attributes["pads"] == nil else { throw unsupported("pads") }
-                return 0
+                return (0, nil)
             }
         }
-        guard let pads = try ints("pads") else { return 0 }
-        guard pads.count == 4, pads.allSatisfy({ $0 == pads[0] }), pads[0] >= 0 else { throw unsupported("pads") }
-        return Int(pads[0])
+        guard let pads = try ints("pads") else { return (0, nil) }
+        guard pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else { throw unsupported("pads") }
+        if pads.allSatisfy({ $0 == pads[0] }) { return (Int(pads[0]), nil) }
+        return (0, ONNXPads(begin: [Int(pads[0]), Int(pads[1])], end: [Int(pads[2]), Int(pads[3])]))
     }
 
     func unitDilations() throws(ONNXFormatError) {
@@ -125,14 +127,28 @@ struct ONNXOperatorDecoder {
         case "Conv":
             try inputCount(2...3)
             try unitDilations()
+            let groups = Int(try int("group", default: 1, in: 1...Self.maxGeometry))
+            let stride = try square("strides", default: 1)
+            let (padding, perSide) = try padding()
+            let kernel = try ints("kernel_shape")?.map(Int.init)
+            if let kernel, kernel.count != 2 { throw unsupported("kernel_shape") }
+            guard let weightName = input(1), constants[weightName] != nil else {
+                // The weight is computed by the graph (a cross-correlation with the template).
+                guard input(1) != nil else { throw fail("input 2 (weight) is missing") }
+                let conv = ONNXDynamicConvolution(stride: stride, padding: padding, prePadding: perSide, groups: groups, kernel: kernel)
+                return (.dynamicConvolution(conv), [x, input(1), input(2)])
+            }
             let weight = try constant(1, what: "weight")
             guard weight.dims.count == 4 else { throw fail("only 2-D convolutions are supported (weight \(weight.dims))") }
-            let groups = try int("group", default: 1, in: 1...Self.maxGeometry)
-            if let kernel = try ints("kernel_shape"), kernel.map(Int.init) != Array(weight.dims[2...]) { throw unsupported("kernel_shape") }
+            if let kernel, kernel != Array(weight.dims[2...]) { throw unsupported("kernel_shape") }
+            if let biasName = input(2), constants[biasName] == nil {
+                let conv = ONNXDynamicConvolution(stride: stride, padding: padding, prePadding: perSide, groups: groups, kernel: kernel)
+                return (.dynamicConvolution(conv), [x, input(1), input(2)])
+            }
             let bias = input(2) == nil ? nil : try constant(2, what: "bias")
             if let bias, bias.dims != [weight.dims[0]] { throw fail("bias shape \(bias.dims) does not fit weight \(weight.dims)") }
-            let conv = ONNXConvolution(weight: weight.values, bias: bias?.values, stride: try square("strides", default: 1),
-                                       padding: try padding(), groups: Int(groups), activation: .none)
+            let conv = ONNXConvolution(weight: weight.values, bias: bias?.values, stride: stride, padding: padding, groups: groups,
+                                       activation: .none, prePadding: perSide)
             return (.convolution(conv), [x])
         case "BatchNormalization":
             try inputCount(5...5)
@@ -189,12 +205,14 @@ struct ONNXOperatorDecoder {
             return (op, [x, input(1), input(2)])
         case "Reshape":
             try inputCount(2...2)
+            let allowZero = try int("allowzero", default: 0, in: 0...1) == 1
+            guard let shapeName = input(1), constants[shapeName] != nil else { return (.dynamicReshape(allowZero: allowZero), [x, input(1)]) }
             let target = try constant(1, what: "shape")
             guard target.dims.count == 1, let shape = target.integers,
                   shape.allSatisfy({ $0 >= -1 && $0 <= 1 << 31 }), shape.filter({ $0 == -1 }).count <= 1 else {
                 throw fail("shape '\(target.name)' must be a list of integers ≥ -1 with at most one -1")
             }
-            return (.reshape(shape: shape.map(Int.init), allowZero: try int("allowzero", default: 0, in: 0...1) == 1), [x])
+            return (.reshape(shape: shape.map(Int.init), allowZero: allowZero), [x])
         case "Add", "Sub", "Mul", "Div":
             try inputCount(2...2)
             guard let operation = ONNXBinaryOperation(rawValue: node.opType) else { throw fail("operator \(node.opType) is not supported") }
@@ -206,9 +224,16 @@ struct ONNXOperatorDecoder {
             _ = try int("storage_order", default: 0, in: 0...0)
             guard node.attributes["kernel_shape"] != nil else { throw fail("MaxPool needs kernel_shape") }
             let kernel = try square("kernel_shape", default: 1)
-            let padding = try padding()
+            let stride = try square("strides", default: 1)
+            let (padding, perSide) = try padding()
+            if let perSide {
+                guard (perSide.begin + perSide.end).allSatisfy({ $0 < kernel }) else { throw unsupported("pads") }
+                return (.paddedMaxPool(kernel: kernel, stride: stride, pads: perSide), [x])
+            }
             guard padding * 2 <= kernel else { throw unsupported("pads") }
-            return (.maxPool(kernel: kernel, stride: try square("strides", default: 1), padding: padding), [x])
+            return (.maxPool(kernel: kernel, stride: stride, padding: padding), [x])
+        case "Concat", "Slice", "Shape", "Gather", "Unsqueeze", "Squeeze", "Softmax", "Pad", "ReduceMean", "Cast":
+            return try decodeTensorOperator()
         default:
             throw fail("operator \(node.opType) is not supported")
         }
