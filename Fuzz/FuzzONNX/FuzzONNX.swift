@@ -10,11 +10,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 func check(_ bytes: [UInt8]) {
-    // Decoding, validation, then what `siamfc model` computes from a valid graph.
-    if let model = try? ONNXModel(bytes: bytes, path: "input") {
-        _ = model.operatorHistogram
-        _ = model.parameterCount
-    }
+    // Decoding, validation, what `siamfc model` computes from a valid graph, then the inference
+    // plan (every operator's attributes decoded and checked) and a run on small zero inputs.
+    guard let model = try? ONNXModel(bytes: bytes, path: "input") else { return }
+    _ = model.operatorHistogram
+    _ = model.parameterCount
+    guard let runner = try? ONNXGraphRunner(model: model), let inputs = try? runner.zeroInputs(side: 5),
+          inputs.values.reduce(0, { $0 + $1.count }) <= 1 << 14 else { return }
+    _ = try? runner.run(inputs: inputs)
 }
 
 #if !FUZZING

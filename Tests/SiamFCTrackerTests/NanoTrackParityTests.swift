@@ -4,6 +4,7 @@ import SiamFCEngine
 import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTestSupport
+import SiamFCSupport
 
 /// NanoTrack v2 in our tracker against OpenCV 5.0's `TrackerNano` (`golden/nanotrack`, see its
 /// README): the first update stage by stage, then every sequence's boxes.
@@ -107,5 +108,22 @@ struct NanoTrackParityTests {
         let ours = TrackingMetrics.average(ourCurves).successScore, theirs = TrackingMetrics.average(openCVCurves).successScore
         #expect(abs(ours - theirs) <= 0.002, "mean AUC \(ours) against OpenCV's \(theirs)")
         print("NanoTrack parity: \(exact) of \(compared) frames exact, mean AUC \(ours) (OpenCV \(theirs))")
+    }
+
+    /// Trackers on two threads sharing one model give the boxes of one tracker alone.
+    @Test func trackersOnTwoThreadsShareOneModel() throws {
+        let model = try Self.model()
+        let path = try SharedData.path("sequences/Crossing")
+        let initial = try #require(try FrameSequence(path: path).groundTruth?.box(at: 0))
+        @Sendable func track() throws -> [BoundingBox] {
+            var boxes: [BoundingBox] = []
+            try TrackingLoop.run(try model.makeTracker(), frames: try FrameReader(folder: path), initialBox: initial) { result, _ in
+                boxes.append(result.box)
+            }
+            return boxes
+        }
+        let alone = try track()
+        let together = try [0, 1].concurrentMap { _ in Result { try track() } }.map { try $0.get() }
+        #expect(together.count == 2 && together.allSatisfy { $0 == alone })
     }
 }
