@@ -42,12 +42,14 @@ let package = Package(
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
         // A vectorised GEMM kernel for convolutions with few output channels.
         .target(name: "CKernels"),
+        // The 8-bit fixed-point resize's two passes, AVX2 chosen at run time.
+        .target(name: "CImageKernels"),
 
         // Layers, bottom up.
         // Files, atomic writes, the one lock, RNG, parallel loops, statistics: used everywhere.
         .target(name: "SiamFCSupport"),
         // Codecs, frames, sequences and ground truth. The engine does not depend on it.
-        .target(name: "SiamFCImageIO", dependencies: ["SiamFCSupport", "CImageShim"]),
+        .target(name: "SiamFCImageIO", dependencies: ["SiamFCSupport", "CImageShim", "CImageKernels"]),
         .target(name: "SiamFCDrawing", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),
         // The renderer of the demo sequence and of test sequences.
         .target(name: "SiamFCSynthetic", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),
@@ -118,7 +120,7 @@ let package = Package(
         // Helpers shared by the test targets (locating ../shared, temporary folders).
         .target(name: "SiamFCTestSupport", path: "Tests/SiamFCTestSupport"),
         .testTarget(name: "SiamFCSupportTests", dependencies: ["SiamFCSupport", "SiamFCTestSupport"]),
-        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCSupport", "SiamFCImageIO", "CImageKernels", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCDrawingTests", dependencies: ["SiamFCDrawing", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCSyntheticTests",
                     dependencies: ["SiamFCSynthetic", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),

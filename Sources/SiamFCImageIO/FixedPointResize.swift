@@ -1,3 +1,4 @@
+import CImageKernels
 import SiamFCSupport
 
 /// Bilinear resizing of 8-bit images in fixed point, bit-exact with OpenCV's `resize` with
@@ -83,36 +84,33 @@ public enum FixedPointResize {
         let outWidth = toWidth * 3
         let offset0 = columns, offset1 = columns + toWidth, weight0 = columns + 2 * toWidth, weight1 = columns + 3 * toWidth
         // Two rows of horizontal sums; the padded source row, the fill row and the output row.
-        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * outWidth)
-        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * width * 3 + outWidth)
+        // Each row has slack at its end: the horizontal pass loads and stores four values where
+        // it needs three.
+        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * (outWidth + 4))
+        let rowBytes = width * 3 + 8
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * rowBytes + outWidth)
         defer { sums.deallocate(); bytes.deallocate() }
-        let padded = bytes, fillRow = bytes + width * 3, rowOut = bytes + 2 * width * 3
+        let padded = bytes, fillRow = bytes + rowBytes, rowOut = bytes + 2 * rowBytes
+        padded.initialize(repeating: 0, count: 2 * rowBytes)
         for i in 0..<width {
             fillRow[3 * i] = fill.0; fillRow[3 * i + 1] = fill.1; fillRow[3 * i + 2] = fill.2
         }
-        // Rows are read from the image in place unless the window leaves it horizontally.
-        let inside = x >= 0 && x + width <= image.width
+        // Every source row is copied into the padded row (a few hundred bytes), so that the loads
+        // past its last pixel stay inside the buffer.
         let left = min(max(0, -x), width), right = max(left, min(width, image.width - x))
         func sourceRow(_ r: Int) -> UnsafePointer<UInt8> {
             let iy = y + r
             guard iy >= 0, iy < image.height, let base = pixels.baseAddress else { return UnsafePointer(fillRow) }
             let line = base + iy * image.width * 3
-            if inside { return line + x * 3 }
-            padded.update(from: fillRow, count: width * 3)
+            if left > 0 { padded.update(from: fillRow, count: left * 3) }
             (padded + left * 3).update(from: line + (x + left) * 3, count: (right - left) * 3)
+            if right < width { (padded + right * 3).update(from: fillRow + right * 3, count: (width - right) * 3) }
             return UnsafePointer(padded)
         }
         func horizontal(_ r: Int, into h: UnsafeMutablePointer<Int32>) {
-            let src = sourceRow(r)
-            for d in 0..<toWidth {
-                let a0 = weight0[d], a1 = weight1[d]
-                let p0 = src + Int(offset0[d]), p1 = src + Int(offset1[d])
-                h[3 * d] = a0 &* Int32(p0[0]) &+ a1 &* Int32(p1[0])
-                h[3 * d + 1] = a0 &* Int32(p0[1]) &+ a1 &* Int32(p1[1])
-                h[3 * d + 2] = a0 &* Int32(p0[2]) &+ a1 &* Int32(p1[2])
-            }
+            sfc_resize_horizontal_rgb(sourceRow(r), offset0, offset1, weight0, weight1, Int32(toWidth), h)
         }
-        let slots = [sums, sums + outWidth]
+        let slots = [sums, sums + outWidth + 4]
         var cached = (-1, -1)
         for dy in range {
             let r0 = rows.index0[dy], r1 = rows.index1[dy]
@@ -131,12 +129,7 @@ public enum FixedPointResize {
                     if s1 == 0 { cached.0 = r1 } else { cached.1 = r1 }
                 }
             }
-            let b0 = Int32(rows.weight0[dy]), b1 = Int32(rows.weight1[dy])
-            let h0 = slots[s0], h1 = slots[s1]
-            for i in 0..<outWidth {
-                let v = ((b0 &* (h0[i] &>> 4)) &>> 16) &+ ((b1 &* (h1[i] &>> 4)) &>> 16)
-                rowOut[i] = UInt8(truncatingIfNeeded: min(255, max(0, (v &+ 2) &>> 2)))
-            }
+            sfc_resize_vertical(slots[s0], slots[s1], Int32(rows.weight0[dy]), Int32(rows.weight1[dy]), Int32(outWidth), rowOut)
             emit(dy, rowOut)
         }
     }

@@ -3,6 +3,7 @@ import Testing
 import SiamFCTestSupport
 import SiamFCSupport
 import Foundation
+import CImageKernels
 
 struct FixedPointResizeTests {
     static func randomImage(width: Int, height: Int, seed: UInt64) -> RGBImage {
@@ -55,6 +56,16 @@ struct FixedPointResizeTests {
                                                 toWidth: output, toHeight: output, into: buffer.baseAddress!)
         }
         #expect(planar == expected.chwFloat32())
+    }
+
+    /// The portable C path gives the vector path's bits.
+    @Test func portableKernelsMatchTheVectorOnes() {
+        let image = Self.randomImage(width: 97, height: 61, seed: 4)
+        let vector = FixedPointResize.resizeWindow(of: image, x: -7, y: 5, width: 83, height: 83, fill: (1, 2, 3), toWidth: 127, toHeight: 127)
+        sfc_image_kernels_force_portable(1)
+        defer { sfc_image_kernels_force_portable(0) }
+        let portable = FixedPointResize.resizeWindow(of: image, x: -7, y: 5, width: 83, height: 83, fill: (1, 2, 3), toWidth: 127, toHeight: 127)
+        #expect(vector == portable)
     }
 
     @Test func meanColourIsExactAndRoundsHalfToEven() {
