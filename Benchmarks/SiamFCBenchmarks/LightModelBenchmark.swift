@@ -60,7 +60,7 @@ struct LightModelBenchmark {
             }),
         ]
         for (label, engine, runner) in rows {
-            let padded = label.padding(toLength: 38, withPad: " ", startingAt: 0)
+            let padded = "  " + label.padding(toLength: 36, withPad: " ", startingAt: 0)
             print(padded + String(format: " %7.2f %10.2f", try median(engine) * 1e3, try median(runner) * 1e3))
         }
 

@@ -15,6 +15,9 @@ import SiamFCTracker
         let result = try CLI.run(["export", "--onnx", dir + "/onnx", "--untrained-seed", "3", "--safetensors", dir + "/light.safetensors"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/onnx").sorted() == ["backbone.onnx", "head.onnx"])
+        let described = try CLI.run(["model", dir + "/light.safetensors"])
+        #expect(described.status == 0 && described.stdout.contains("loads as a light tracking model"), "\(described.stdout)")
+        #expect(described.stdout.contains("backbone:    0.073 GFLOP for a 255x255 input; head 0.033 GFLOP"), "\(described.stdout)")
         // Exporting the model file again gives the same bytes.
         let again = try CLI.run(["export", "--onnx", dir + "/again", "--model", dir + "/light.safetensors"])
         #expect(again.status == 0, "\(again.stderr)")
