@@ -40,7 +40,8 @@ let package = Package(
 
         // C code that must stay in C: libjpeg and libpng report errors through longjmp.
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
-        // A vectorised GEMM kernel for convolutions with few output channels.
+        // Vectorised kernels: GEMM for convolutions with few output channels, depthwise convolution
+        // and its gradient. include/module.modulemap exports every header in include/.
         .target(name: "CKernels"),
         // The 8-bit fixed-point resize's two passes, AVX2 chosen at run time.
         .target(name: "CImageKernels"),
@@ -128,7 +129,8 @@ let package = Package(
         .testTarget(name: "SiamFCMNISTTests", dependencies: ["SiamFCMNIST", "SiamFCEngine", "SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCTrackerTests",
-            dependencies: ["SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
+            dependencies: ["SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport",
+                           "SiamFCONNX", "SiamFCSynthetic"]),
         .testTarget(
             name: "SiamFCTrainingTests",
             dependencies: ["SiamFCTraining", "SiamFCTracker", "SiamFCEvaluation", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport",

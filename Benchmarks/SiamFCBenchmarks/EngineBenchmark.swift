@@ -19,17 +19,24 @@ struct EngineBenchmark: ParsableCommand {
     @Option(help: "Which networks: all, full (96/256/384/384/256) or 0.3 (28/76/114/114/76).")
     var width = "all"
 
-    @Option(help: "Which sections: all, alexnet (SiamFC's convolutions) or light (NanoTrack-style operators).")
+    @Option(help: "Which sections: all, alexnet (SiamFC's convolutions), light (NanoTrack-style operators) or light-model (our light model: inference and training steps).")
     var section = "all"
+
+    @Option(help: "Pairs per training step in the light-model section.")
+    var batch = 16
 
     func run() throws {
         if section == "light" {
             try LightOperatorBenchmark(repeats: repeats).run()
             return
         }
+        if section == "light-model" {
+            try LightModelBenchmark(repeats: repeats, batch: batch).run()
+            return
+        }
         print("threads: \(Parallel.coreCount) cores; sgemm split over them by the engine, one BLAS thread each")
         guard section == "all" || section == "alexnet" else {
-            throw ValidationError("--section must be all, alexnet or light, not \(section)")
+            throw ValidationError("--section must be all, alexnet, light or light-model, not \(section)")
         }
         var peak: Double = 0
         for n in [1024, 2048] {
@@ -67,7 +74,10 @@ struct EngineBenchmark: ParsableCommand {
         // Load on a shared machine changes during a run: measure sgemm again and keep the best.
         let after = [1024, 2048].map(sgemmRate).max() ?? 0
         print(String(format: "\nsgemm again at the end: %.1f GFLOP/s (percentages above use %.1f)", after, peak))
-        if section == "all" { try LightOperatorBenchmark(repeats: repeats).run() }
+        if section == "all" {
+            try LightOperatorBenchmark(repeats: repeats).run()
+            try LightModelBenchmark(repeats: repeats, batch: batch).run()
+        }
     }
 
     func sgemmRate(_ n: Int) -> Double {

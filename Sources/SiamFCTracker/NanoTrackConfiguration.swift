@@ -33,6 +33,10 @@ public struct NanoTrackConfiguration: Sendable, Equatable, Codable {
     /// OpenCV 5.0's `TrackerNano` settings.
     public static let opencv = NanoTrackConfiguration()
 
+    /// The settings for our light model (``LightTrackNetwork``): OpenCV's, with the size penalty
+    /// as it was meant, since our model is not trained around OpenCV's defect.
+    public static let lightTrack = NanoTrackConfiguration(sizePenalty: .corrected)
+
     /// Template (exemplar) crop side in pixels.
     public static let templateSize = 127
     /// Search crop side in pixels.

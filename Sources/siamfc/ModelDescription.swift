@@ -22,6 +22,8 @@ struct ModelDescription: Encodable {
     var dtypes: [String: Int]?
     /// For safetensors: whether the file loads as a SiamFC tracking model, and why not.
     var siamfc: SiamFCSummary?
+    /// For a light model file (metadata `siamfc.model` = `light-track`) in place of `siamfc`.
+    var light: LightSummary?
     /// For ONNX: the GFLOP (multiply-adds × 2 of Conv, Gemm and MatMul) of one run on the input
     /// shapes named, or why the graph does not run.
     var compute: ComputeSummary?
@@ -35,6 +37,15 @@ struct ModelDescription: Encodable {
     struct OperatorCount: Encodable {
         var op: String
         var count: Int
+    }
+
+    struct LightSummary: Encodable {
+        var loads: Bool
+        var problem: String?
+        var featureChannels: Int?
+        var inputSize: Int?
+        var backboneGFLOP: Double?
+        var headGFLOP: Double?
     }
 
     struct SiamFCSummary: Encodable {
@@ -78,6 +89,17 @@ struct ModelDescription: Encodable {
         tensorCount = file.tensors.count
         parameters = file.tensors.values.reduce(0) { $0 + $1.count }
         dtypes = try Self.safetensorsDtypes(path)
+        if LightTrackNetwork.isLightModel(file) {
+            do {
+                let folded = try LightTrackNetwork(file: file, source: path).folded()
+                light = LightSummary(loads: true, featureChannels: folded.configuration.featureChannels, inputSize: inputSize,
+                                     backboneGFLOP: Double(folded.backboneFLOPs(inputSide: inputSize)) / 1e9,
+                                     headGFLOP: Double(folded.headFLOPs()) / 1e9)
+            } catch {
+                light = LightSummary(loads: false, problem: "\(error)")
+            }
+            return
+        }
         do {
             let model = try SiamFCModel(contentsOf: path)
             siamfc = SiamFCSummary(loads: true, widths: model.backbone.widths, inputSize: inputSize,
@@ -127,6 +149,15 @@ struct ModelDescription: Encodable {
             parameterLine += " (\(Self.grouped(floatParameters)) floating-point)"
         }
         lines.append(parameterLine)
+        if let light {
+            if light.loads, let channels = light.featureChannels, let size = light.inputSize, let gflop = light.backboneGFLOP,
+               let head = light.headGFLOP {
+                lines.append("light:       loads as a light tracking model (NanoTrack interface), \(channels) feature channels")
+                lines.append(String(format: "backbone:    %.3f GFLOP for a %dx%d input; head %.3f GFLOP", gflop, size, size, head))
+            } else {
+                lines.append("light:       a light model file that does not load: \(light.problem ?? "")")
+            }
+        }
         if let siamfc {
             if siamfc.loads, let widths = siamfc.widths, let size = siamfc.inputSize, let gflop = siamfc.backboneGFLOP {
                 lines.append("siamfc:      loads as a SiamFC tracking model, widths \(widths.map(String.init).joined(separator: "/"))")

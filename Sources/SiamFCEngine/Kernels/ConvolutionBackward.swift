@@ -22,6 +22,8 @@ extension Convolution {
         let partial = ScratchBuffer(count: needWeight ? chunks * weight.count : 1)
         if needWeight { partial.pointer.initialize(repeating: 0, count: chunks * weight.count) }
         let weightCount = weight.count
+        // A pointwise convolution's column matrix is the image itself: no im2col, no col2im.
+        let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.stride == 1 && g.padding == 0
         input.withBaseAddress { xb in
             weight.withBaseAddress { wb in
                 dy.withBaseAddress { gyb in
@@ -30,28 +32,37 @@ extension Convolution {
                                                   UncheckedSendable(gxb))
                         let partials = UncheckedSendable(partial.pointer)
                         Parallel.forEachChunkWithIndex(g.batch, costPerItem: cost) { chunk, images in
-                            let scratch = ScratchBuffer(count: g.patchSize * g.outPlane)
+                            let scratch = ScratchBuffer(count: pointwise ? 1 : g.patchSize * g.outPlane)
                             let gw = partials.value + chunk * weightCount
                             for n in images {
                                 let imageOffset = n * g.inChannels * g.height * g.width
                                 for group in 0..<g.groups {
                                     let gyGroup = gys.value + (n * g.outChannels + group * g.groupOut) * g.outPlane
+                                    let groupImage = g.outPlane * group * g.groupIn
                                     if needWeight {
-                                        im2colBlock(g, image: xs.value + imageOffset, phases: nil,
-                                                    channel0: group * g.groupIn, start: 0, count: g.outPlane,
-                                                    col: scratch.pointer)
+                                        if !pointwise {
+                                            im2colBlock(g, image: xs.value + imageOffset, phases: nil,
+                                                        channel0: group * g.groupIn, start: 0, count: g.outPlane,
+                                                        col: scratch.pointer)
+                                        }
                                         BLAS.sgemm(
                                             transposeB: true, m: g.groupOut, n: g.patchSize, k: g.outPlane,
-                                            a: gyGroup, lda: g.outPlane, b: scratch.pointer, ldb: g.outPlane,
-                                            beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
+                                            a: gyGroup, lda: g.outPlane,
+                                            b: pointwise ? xs.value + imageOffset + groupImage : UnsafePointer(scratch.pointer),
+                                            ldb: g.outPlane, beta: 1, c: gw + group * g.groupOut * g.patchSize, ldc: g.patchSize)
                                     }
                                     if needInput {
+                                        // Each (image, group) owns its slice of the input gradient, so the
+                                        // pointwise product is stored straight into it.
                                         BLAS.sgemm(
                                             transposeA: true, m: g.patchSize, n: g.outPlane, k: g.groupOut,
                                             a: ws.value + group * g.groupOut * g.patchSize, lda: g.patchSize,
-                                            b: gyGroup, ldb: g.outPlane, c: scratch.pointer, ldc: g.outPlane)
-                                        col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
-                                               image: gxs.value + imageOffset)
+                                            b: gyGroup, ldb: g.outPlane,
+                                            c: pointwise ? gxs.value + imageOffset + groupImage : scratch.pointer, ldc: g.outPlane)
+                                        if !pointwise {
+                                            col2im(g, col: scratch.pointer, channel0: group * g.groupIn,
+                                                   image: gxs.value + imageOffset)
+                                        }
                                     }
                                 }
                             }

@@ -6,7 +6,8 @@ import SiamFCSupport
 ///
 /// The forward pass is `sfc_depthwise_plane` (depthwise_conv.c) per (image, channel) plane, with
 /// the bias and activation fused into its store: AVX2/FMA chosen at run time, portable loops
-/// otherwise. The backward pass is direct loops over the planes.
+/// otherwise. The backward pass is `sfc_depthwise_backward_plane` (depthwise_backward.c, see
+/// DepthwiseConvolution+Backward.swift); the direct loops here are its reference in tests.
 enum DepthwiseConvolution {
     /// Whether `Convolution.forward` and `.backward` route `g` here.
     static func applies(_ g: ConvolutionGeometry) -> Bool {
@@ -60,9 +61,10 @@ enum DepthwiseConvolution {
     }
 
     /// Gradients of input, weight and bias for the output gradient `dy` (of the convolution
-    /// before any activation). The input gradient runs in parallel over (image, channel) planes,
-    /// the weight gradient over channels, each summing its images in order.
-    static func backward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, dy: Tensor,
+    /// before any activation), by direct loops: the reference the C backward is tested against.
+    /// The input gradient runs in parallel over (image, channel) planes, the weight gradient over
+    /// channels, each summing its images in order.
+    static func referenceBackward(_ g: ConvolutionGeometry, input: Tensor, weight: Tensor, dy: Tensor,
                          needInput: Bool, needWeight: Bool, needBias: Bool)
         -> (input: Tensor?, weight: Tensor?, bias: Tensor?)
     {

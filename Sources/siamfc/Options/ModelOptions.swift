@@ -1,4 +1,5 @@
 import ArgumentParser
+import SiamFCEngine
 import SiamFCSupport
 import SiamFCTracker
 
@@ -6,7 +7,7 @@ extension NanoTrackConfiguration.SizePenalty: ExpressibleByArgument {}
 
 /// The tracking model a command runs and its settings.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Tracking model: SiamFC weights (.safetensors, siamfc-pytorch names) or a NanoTrack backbone (.onnx, with --head). Default: the bundled model.")
+    @Option(help: "Tracking model: SiamFC weights or our light model (.safetensors), or a NanoTrack backbone (.onnx, with --head). Default: the bundled model.")
     var model: String?
 
     @Option(help: "The NanoTrack neck-and-head file (.onnx) that goes with an ONNX --model (OpenCV's 'neckhead').")
@@ -15,7 +16,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "SiamFC: 3 or 5 search scales (SiamFC-3s or SiamFC-5s settings; default 3).")
     var scales: Int?
 
-    @Option(help: "NanoTrack: size penalty, opencv (as OpenCV's TrackerNano; default) or corrected.")
+    @Option(help: "NanoTrack and the light model: size penalty, opencv (as OpenCV's TrackerNano; default for ONNX files) or corrected (default for the light model).")
     var sizePenalty: NanoTrackConfiguration.SizePenalty?
 
     func validate() throws {
@@ -36,20 +37,37 @@ enum ModelLoader {
 
     static func isONNX(_ path: String) -> Bool { path.lowercased().hasSuffix(".onnx") }
 
-    static func load(_ path: String?, head: String?, scales: Int?, sizePenalty: NanoTrackConfiguration.SizePenalty?) throws -> any TrackerModel {
+    /// With `lenient`, settings that do not apply to the model's family are ignored rather than
+    /// refused (several models side by side, where they apply to the others).
+    static func load(_ path: String?, head: String?, scales: Int?, sizePenalty: NanoTrackConfiguration.SizePenalty?,
+                     lenient: Bool = false) throws -> any TrackerModel {
         if let path, isONNX(path) {
             guard let head else { throw CLIError("\(path): a NanoTrack backbone needs its head: add --head FILE.onnx") }
-            guard scales == nil else { throw CLIError("--scales applies to SiamFC models, not to the NanoTrack model \(path)") }
+            guard scales == nil || lenient else { throw CLIError("--scales applies to SiamFC models, not to the NanoTrack model \(path)") }
             return try NanoTrackModel(backbone: path, head: head,
                                       configuration: NanoTrackConfiguration(sizePenalty: sizePenalty ?? .opencv))
         }
         if let head { throw CLIError("--head \(head) goes with an ONNX backbone given as --model FILE.onnx") }
-        if sizePenalty != nil { throw CLIError("--size-penalty applies to NanoTrack models (--model FILE.onnx --head FILE.onnx)") }
         guard let path = path ?? SiamFCModel.bundledPath else {
             throw CLIError("the bundled model (\(SiamFCModel.bundledFileName)) is not next to this executable: pass --model FILE")
         }
-        return try SiamFCModel(contentsOf: path).with(configuration: scales == 5 ? .fiveScale : .threeScale)
+        let file: SafetensorsFile
+        do {
+            file = try SafetensorsFile.read(path: path)
+        } catch let error as EngineError {
+            throw TrackerError(error.description)
+        }
+        if LightTrackNetwork.isLightModel(file) {
+            guard scales == nil || lenient else { throw CLIError("--scales applies to SiamFC models, not to the light model \(path)") }
+            let network = try LightTrackNetwork(file: file, source: path)
+            return try NanoTrackModel(networks: try network.folded(), source: path,
+                                      configuration: NanoTrackConfiguration(sizePenalty: sizePenalty ?? .corrected))
+        }
+        if sizePenalty != nil && !lenient { throw CLIError(sizePenaltyMisplaced) }
+        return try SiamFCModel(state: file.tensors, source: path).with(configuration: scales == 5 ? .fiveScale : .threeScale)
     }
+
+    static let sizePenaltyMisplaced = "--size-penalty applies to NanoTrack models (--model FILE.onnx --head FILE.onnx) and light models (.safetensors), not to SiamFC weights"
 
     /// Several `--model` paths; the `--head` files go, in order, with the ONNX ones.
     static func loadAll(_ paths: [String], heads: [String], scales: Int?,
@@ -62,7 +80,7 @@ enum ModelLoader {
         var remaining = heads[...]
         return try paths.map { path in
             let head = isONNX(path) ? remaining.popFirst() : nil
-            return try load(path, head: head, scales: isONNX(path) ? nil : scales, sizePenalty: isONNX(path) ? sizePenalty : nil)
+            return try load(path, head: head, scales: isONNX(path) ? nil : scales, sizePenalty: sizePenalty, lenient: true)
         }
     }
 
