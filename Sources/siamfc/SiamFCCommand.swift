@@ -9,5 +9,5 @@ struct SiamFCCommand: ParsableCommand {
             Boxes are x,y,w,h in OTB's 1-based pixel coordinates wherever they are read or written.
             """,
         subcommands: [InspectCommand.self, MakeDemoCommand.self, TrackCommand.self, EvalCommand.self, BenchCommand.self, TrainCommand.self, MNISTCommand.self,
-                      ModelCommand.self, ExportCommand.self])
+                      TrainLightCommand.self, ModelCommand.self, ExportCommand.self])
 }

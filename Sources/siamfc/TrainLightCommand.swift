@@ -1,0 +1,159 @@
+import ArgumentParser
+import SiamFCEngine
+import SiamFCEvaluation
+import SiamFCImageIO
+import SiamFCTracker
+import SiamFCSupport
+import SiamFCTraining
+
+struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
+    static let configuration = CommandConfiguration(
+        commandName: "train-light",
+        abstract: "Train our light NanoTrack-interface model (docs/light-model.md) from random initialisation.",
+        discussion: """
+            Pairs are a template and a search frame of one sequence at most --max-gap frames apart \
+            (or, with probability --negatives, a search frame of another sequence), cropped as the \
+            tracker crops them: a 127 template with a small jitter and a 255 search region shifted by \
+            up to ±64 px and scaled by up to ±18 %, blurred, colour-jittered, grey or mirrored. Labels \
+            on the 16x16 map: positives inside the ellipse of the target's box; losses: balanced \
+            two-class cross-entropy and GIoU on the positives' boxes. Adam with weight decay 1e-4, a \
+            linear warm-up then a cosine from --lr to --final-lr. With --teacher-backbone and \
+            --teacher-head (a NanoTrack ONNX pair) the student also matches the teacher's class \
+            probabilities and boxes and, through a training-only 1x1 convolution, its search \
+            features. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
+            after each epoch; after each epoch also OUT/model.safetensors (track it with siamfc track \
+            --model) and OUT/loss.png, and with --val the validation AUC, keeping the best epoch's \
+            model as OUT/best.safetensors. --resume continues a run exactly.
+            """)
+
+    @Option(parsing: .upToNextOption, help: "Training sequences: sequence folders or folders of sequences.")
+    var data: [String] = []
+
+    @Option(parsing: .upToNextOption, help: "Validation sequences, tracked after each epoch (default: none).")
+    var val: [String] = []
+
+    @OptionGroup var runOptions: TrainingRunOptions<LightTrainingDefaults>
+
+    @Option(help: "Largest frame distance within a pair (default 100).")
+    var maxGap: Int?
+
+    @Option(help: "Final learning rate (default 2e-5).")
+    var finalLr: Float?
+
+    @Option(help: "Share of negative pairs, search frame from another sequence (default 0.1).")
+    var negatives: Double?
+
+    @Option(help: "Teacher backbone (NanoTrack ONNX) to distil from; needs --teacher-head.")
+    var teacherBackbone: String?
+
+    @Option(help: "Teacher head (NanoTrack ONNX).")
+    var teacherHead: String?
+
+    @Option(help: "Weight of the teacher's class probabilities (default 0.5).")
+    var softClassWeight: Float?
+
+    @Option(help: "Weight of the teacher's boxes (default 0.5).")
+    var softBoxWeight: Float?
+
+    @Option(help: "Weight of the feature hint (default 0.5; 0 turns it off).")
+    var featureHintWeight: Float?
+
+    @Option(help: "Steps between checkpoints (default 100).")
+    var checkpointEvery: Int?
+
+    func run() throws {
+        let out = runOptions.output, quiet = runOptions.quiet
+        let trainer: LightTrackTrainer
+        do {
+            if let resume = runOptions.resume {
+                try refuseConfigurationOptionsOnResume()
+                let checkpoint = try LightTrackCheckpoint.read(path: resume)
+                if checkpoint.state.finished { throw CLIError("\(resume): this run is already finished") }
+                trainer = try LightTrackTrainer(resuming: checkpoint, path: resume)
+            } else {
+                trainer = try LightTrackTrainer(configuration: try makeConfiguration())
+            }
+        } catch let error as TrackerError {
+            throw CLIError(error.message)
+        }
+        let c = trainer.configuration
+        if !quiet {
+            let from = runOptions.resume.map { " from \($0) at step \(trainer.state.step + 1)" } ?? ""
+            printError("training the light model on \(c.trainingData.joined(separator: " "))"
+                + ", \(c.epochs) epochs of \(c.stepsPerEpoch) steps of \(c.batchSize) pairs"
+                + (c.teacherBackbone.map { ", teacher \($0)" } ?? "") + from)
+        }
+        let validationSequences = try c.validationData.isEmpty ? [] : FrameSequence.discover(c.validationData)
+        let bar = ProgressBar(quiet: quiet)
+        let interrupt = InterruptFlag()
+        let outcome: TrainingOutcome
+        do {
+            outcome = try trainer.train(directory: out, progress: { bar.show($0, speedDecimals: 1) },
+                                        validate: validationSequences.isEmpty ? nil : { model in
+                let results = try OnePassEvaluation.run(validationSequences, model: model, jobs: Parallel.coreCount)
+                let curves = TrackingMetrics.average(results.map(\.curves))
+                if !quiet {
+                    printError(String(format: "%@: validation AUC %.3f, precision@20 %.3f on %d sequences", model.source,
+                                      curves.successScore, curves.precisionScore, results.count))
+                }
+                return (curves.successScore, curves.precisionScore)
+            }, shouldStop: { interrupt.isRaised })
+        } catch let error as TrackerError {
+            throw CLIError(error.message)
+        }
+        bar.finish()
+        switch outcome {
+        case .interrupted:
+            throw interruptedRunError(checkpoint: out + "/checkpoint.safetensors")
+        case .finished:
+            let last = trainer.state.losses.suffix(c.stepsPerEpoch)
+            print(String(format: "finished %d steps in %@ (%.1f pairs/s), last epoch's mean loss %.4f", trainer.state.step,
+                         formatDuration(trainer.state.elapsedSeconds),
+                         Double(trainer.state.step * c.batchSize) / max(trainer.state.elapsedSeconds, 1e-9),
+                         last.reduce(0, +) / Float(max(last.count, 1))))
+            if let best = trainer.state.bestEpoch, let v = trainer.state.validation.first(where: { $0.epoch == best }) {
+                print(String(format: "best validation AUC %.3f (precision@20 %.3f) at epoch %d: %@/best.safetensors",
+                             v.successScore, v.precisionScore, best, out))
+            }
+            print("model: \(out)/model.safetensors (track with: siamfc track FRAMES --model \(out)/model.safetensors)")
+        }
+    }
+
+    func makeConfiguration() throws -> LightTrackTrainingConfiguration {
+        var c = LightTrackTrainingConfiguration()
+        guard !data.isEmpty else { throw ValidationError("--data: give the training sequences (or --resume a run)") }
+        c.trainingData = data
+        c.validationData = val
+        runOptions.settings.apply(to: &c)
+        if let maxGap { c.maximumFrameGap = maxGap }
+        if let finalLr { c.finalLearningRate = finalLr }
+        if let negatives { c.negativePairProbability = negatives }
+        c.teacherBackbone = teacherBackbone
+        c.teacherHead = teacherHead
+        if let softClassWeight { c.softClassWeight = softClassWeight }
+        if let softBoxWeight { c.softBoxWeight = softBoxWeight }
+        if let featureHintWeight { c.featureHintWeight = featureHintWeight }
+        if let checkpointEvery { c.checkpointEvery = checkpointEvery }
+        try c.validate()
+        return c
+    }
+}
+
+/// `siamfc train-light`'s defaults, as its help gives them.
+enum LightTrainingDefaults: TrainingRunDefaults {
+    static let outHelp: ArgumentHelp = "Output folder (default runs/train-light, or the folder of the --resume checkpoint)."
+    static let epochsHelp: ArgumentHelp = "Epochs (default 20)."
+    static let pairsPerEpochHelp: ArgumentHelp = "Pairs per epoch (default 4000)."
+    static let batchSizeHelp: ArgumentHelp = "Pairs per batch (default 16)."
+    static let lrHelp: ArgumentHelp = "Peak learning rate (default 2e-3)."
+
+    static func defaultOutput(resume: String?) -> String {
+        guard let resume else { return "runs/train-light" }
+        let parts = resume.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
+
+extension LightTrackTrainingConfiguration: TrainingRunSettable {
+    static var learningRateSetting: WritableKeyPath<Self, Float> { \.learningRate }
+}

@@ -1,0 +1,93 @@
+import Testing
+@testable import SiamFCTracker
+import SiamFCEngine
+import SiamFCImageIO
+import SiamFCTestSupport
+@testable import SiamFCTraining
+import SiamFCSynthetic
+import SiamFCSupport
+
+@Suite struct LightTrackTrainerTests {
+    /// Two short synthetic sequences (so that negative pairs can be drawn).
+    static func fixture(_ dir: String) throws -> String {
+        for (name, seed) in [("a", UInt64(7)), ("b", UInt64(8))] {
+            let demo = SyntheticSequence(configuration: .init(width: 200, height: 150, frameCount: 8, seed: seed))
+            try SequenceWriter.write(to: dir + "/data/" + name, frameCount: 8) { demo.frame($0) }
+        }
+        return dir + "/data"
+    }
+
+    static func configuration(_ data: String, epochs: Int = 1) -> LightTrackTrainingConfiguration {
+        var c = LightTrackTrainingConfiguration()
+        c.trainingData = [data]
+        c.batchSize = 2
+        c.pairsPerEpoch = 4
+        c.epochs = epochs
+        c.warmupSteps = 1
+        c.negativePairProbability = 0.5
+        c.checkpointEvery = 1
+        return c
+    }
+
+    @Test func learningRateWarmsUpThenFollowsACosine() {
+        var c = LightTrackTrainingConfiguration()
+        c.epochs = 1
+        c.pairsPerEpoch = 160
+        c.batchSize = 16
+        c.warmupSteps = 2
+        #expect(c.learningRate(step: 0) == c.learningRate / 2 && c.learningRate(step: 1) == c.learningRate)
+        #expect(abs(c.learningRate(step: 9) - c.finalLearningRate) < 1e-9)
+        #expect(c.learningRate(step: 5) < c.learningRate(step: 3))
+    }
+
+    /// Repeated steps on one batch drive its loss down through the whole network.
+    @Test func repeatedStepsOnOneBatchLowerItsLoss() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let trainer = try LightTrackTrainer(configuration: Self.configuration(try Self.fixture(dir)))
+        let batch = try trainer.makeBatch(step: 0)
+        #expect(batch.templates.shape == [2, 3, 127, 127] && batch.searches.shape == [2, 3, 255, 255])
+        let first = try trainer.step(on: batch).total
+        var last = first
+        for _ in 0..<12 { last = try trainer.step(on: batch).total }
+        #expect(last < 0.7 * first, "loss \(first) → \(last)")
+    }
+
+    /// A run interrupted after its first epoch and resumed ends with the weights of a run that
+    /// was never interrupted; the model file it writes tracks.
+    @Test func resumedRunEqualsAnUninterruptedOne() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let data = try Self.fixture(dir)
+        let whole = try LightTrackTrainer(configuration: Self.configuration(data, epochs: 2))
+        #expect(try whole.train(directory: dir + "/whole") == .finished)
+
+        let first = try LightTrackTrainer(configuration: Self.configuration(data, epochs: 2))
+        var steps = 0
+        #expect(try first.train(directory: dir + "/parts", shouldStop: { steps += 1; return steps > 2 }) == .interrupted)
+        let checkpoint = try LightTrackCheckpoint.read(path: dir + "/parts/checkpoint.safetensors")
+        #expect(checkpoint.state.step == 2)
+        let resumed = try LightTrackTrainer(resuming: checkpoint, path: dir + "/parts/checkpoint.safetensors")
+        #expect(try resumed.train(directory: dir + "/parts") == .finished)
+        #expect(resumed.network.stateDict() == whole.network.stateDict())
+        #expect(resumed.state.losses == whole.state.losses)
+
+        let model = try NanoTrackModel(lightModel: dir + "/whole/model.safetensors")
+        let frames = try FrameReader(folder: data + "/a")
+        let box = try #require(try FrameSequence(path: data + "/a").groundTruth?.box(at: 0))
+        var rows = 0
+        try TrackingLoop.run(try model.makeTracker(), frames: frames, initialBox: box) { _, _ in rows += 1 }
+        #expect(rows == 8)
+    }
+
+    @Test func settingsThatCannotTrainAreRefused() {
+        var c = LightTrackTrainingConfiguration()
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.trainingData = ["x"]
+        c.teacherBackbone = "b.onnx"
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.teacherHead = "h.onnx"
+        c.negativePairProbability = 2
+        #expect(throws: TrainingError.self) { try c.validate() }
+    }
+}
