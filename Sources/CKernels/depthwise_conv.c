@@ -6,7 +6,9 @@
 // Depthwise convolution of one channel plane (see CKernels.h). The plane is first copied into a
 // zero-padded scratch plane; for stride 2 each padded row is stored split into its even and odd
 // columns, so that consecutive output columns read consecutive floats for every kernel tap. The
-// vector kernel then computes 8 output columns per register, several output rows at once.
+// vector kernel then computes 8 output columns per register, several output rows at once. The
+// copy costs as much as the arithmetic on small planes, so the vector path has its own
+// (pad_plane_avx2: stores only, no library calls, no masked stores, which are slow on AMD).
 
 // Padded row length in the scratch plane: for stride 2, two phases of `half` floats each.
 static int padded_width(int width, int padding) { return width + 2 * padding; }
@@ -17,8 +19,8 @@ static int row_length(int width, int stride, int padding) {
 
 size_t sfc_depthwise_scratch_size(int height, int width, int kernel, int stride, int padding) {
     // Slack past the last row: vector loads of a ragged last tile may read up to 8 + kernel
-    // floats beyond it (masked lanes, never stored).
-    // For stride 2, one more padded row (plus a vector) holds each input row before its split.
+    // floats beyond it (masked lanes, never stored), and the padding copy spills whole vectors.
+    // For stride 2, one more padded row (plus a vector) as before (callers size scratch by it).
     size_t plane = (size_t)(height + 2 * padding) * (size_t)row_length(width, stride, padding) + 16 + (size_t)kernel;
     return stride == 1 ? plane : plane + (size_t)row_length(width, stride, padding) + 16;
 }
@@ -200,15 +202,66 @@ static inline void dw_plane(const float *scratch, int rs, const float *weight, i
     }
 }
 
+// 3x3 kernels: the nine weights stay in registers for the whole plane, and each input row of a
+// tile is loaded once per kernel column and used for every output row it reaches (18 loads
+// instead of 36 plus 9 broadcasts per 4x8 tile at stride 1). For each output the taps are still
+// added in (ky, kx) order. (Twenty-five 5x5 weights would not fit in the 16 registers.)
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_tile3(const float *scratch, int rs, const __m256 *w, int S, __m256 bias, int activation,
+                            float *out, int ow, int oy, int rows, int ox, int full, __m256i mask) {
+    __m256 acc[DW_ROWS];
+    for (int r = 0; r < DW_ROWS; r++) acc[r] = bias;
+    for (int i = 0; i < (DW_ROWS - 1) * S + 3; i++) {
+        const float *row = scratch + (size_t)(oy * S + i) * rs + ox;
+        for (int kx = 0; kx < 3; kx++) {
+            int used = 0;
+            for (int r = 0; r < DW_ROWS; r++) used |= r < rows && i - r * S >= 0 && i - r * S < 3;
+            if (!used) continue;
+            __m256 v = _mm256_loadu_ps(row + tap_offset(0, kx, S, rs));
+            for (int r = 0; r < DW_ROWS; r++) {
+                int ky = i - r * S;
+                if (r < rows && ky >= 0 && ky < 3) acc[r] = _mm256_fmadd_ps(w[ky * 3 + kx], v, acc[r]);
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        __m256 v = activate8(acc[r], activation);
+        float *dst = out + (size_t)(oy + r) * ow + ox;
+        if (full) _mm256_storeu_ps(dst, v);
+        else _mm256_maskstore_ps(dst, mask, v);
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_plane3(const float *scratch, int rs, const float *weight, int S, float bias, int activation,
+                             float *out, int oh, int ow) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 b = _mm256_set1_ps(bias);
+    __m256 w[9];
+    for (int t = 0; t < 9; t++) w[t] = _mm256_broadcast_ss(weight + t);
+    for (int oy = 0; oy < oh; oy += DW_ROWS) {
+        int rows = oh - oy < DW_ROWS ? oh - oy : DW_ROWS;
+        for (int ox = 0; ox < ow; ox += 8) {
+            int columns = ow - ox;
+            __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), lane);
+            if (rows == DW_ROWS)
+                dw_tile3(scratch, rs, w, S, b, activation, out, ow, oy, DW_ROWS, ox, columns >= 8, mask);
+            else
+                for (int r = 0; r < rows; r++)
+                    dw_tile3(scratch, rs, w, S, b, activation, out, ow, oy + r, 1, ox, columns >= 8, mask);
+        }
+    }
+}
+
 // Separate instances for the stride-1 and stride-2 layouts and the common kernel sizes, so the
 // compiler unrolls the taps with constant offsets; other sizes use the generic instance.
 __attribute__((target("avx2,fma")))
 static void dw_3x3_s1(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
-    dw_plane(s, rs, w, 3, 1, b, a, o, oh, ow);
+    dw_plane3(s, rs, w, 1, b, a, o, oh, ow);
 }
 __attribute__((target("avx2,fma")))
 static void dw_3x3_s2(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
-    dw_plane(s, rs, w, 3, 2, b, a, o, oh, ow);
+    dw_plane3(s, rs, w, 2, b, a, o, oh, ow);
 }
 __attribute__((target("avx2,fma")))
 static void dw_5x5_s1(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {

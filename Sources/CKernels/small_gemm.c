@@ -196,24 +196,50 @@ void sfc_conv_rows(int m, int k, const float *packed, const float *input, const 
     }
 }
 
-void sfc_pointwise_conv(int k, const float *packed, int panel0, int panel1, int m, const float *input, int plane,
-                        int p0, int p1, const float *bias, int activation, const float *residual, float *out,
-                        int portable) {
+#if defined(__x86_64__) || defined(_M_X64)
+// One packed input tile of 16 full columns: act(input * scale) (or the input as it is).
+__attribute__((target("avx2,fma")))
+static void pack_tile_avx2(int k, const float *input, int plane, const float *scale, int activation, float *tile) {
+    for (int kk = 0; kk < k; kk++) {
+        const float *row = input + (size_t)kk * plane;
+        __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
+        if (scale) {
+            __m256 s = _mm256_set1_ps(scale[kk]);
+            a = activate8(_mm256_mul_ps(a, s), activation);
+            b = activate8(_mm256_mul_ps(b, s), activation);
+        }
+        _mm256_storeu_ps(tile + kk * NR, a);
+        _mm256_storeu_ps(tile + kk * NR + 8, b);
+    }
+}
+#endif
+
+void sfc_pointwise_conv(int k, const float *packed, int panel0, int panel1, int m, const float *input,
+                        const float *input_scale, int input_activation, int plane, int p0, int p1, const float *bias,
+                        int activation, const float *residual, float *out, int portable) {
     int vector = !portable && sfc_small_gemm_available();
-    // The input tile (k rows of 16 floats, `plane` apart) is copied to consecutive floats first:
-    // rows a power-of-two distance apart share a few L1 sets and would evict each other while
-    // every panel of weights streams over them.
+    // The input tile (k rows of 16 floats, `plane` apart) is copied to consecutive floats when
+    // the rows are far apart (a power-of-two distance puts them in a few L1 sets, where they
+    // would evict each other while every panel of weights streams over them), and always when
+    // the input is scaled on the way (a channel scaling and activation fused in).
     enum { PACK_LIMIT = 512 };
     float tile[PACK_LIMIT * NR];
-    int pack = vector && k <= PACK_LIMIT && panel1 - panel0 > 1 && plane >= 2048;
+    int pack = input_scale || (vector && k <= PACK_LIMIT && panel1 - panel0 > 1 && plane >= 2048);
+    if (k > PACK_LIMIT) pack = 0;
     for (int x = p0; x < p1; x += NR) {
         int columns = p1 - x < NR ? p1 - x : NR;
         const float *source = input + x;
         int step = plane;
         if (pack) {
+#if defined(__x86_64__) || defined(_M_X64)
+            if (vector && columns == NR) {
+                pack_tile_avx2(k, input + x, plane, input_scale, input_activation, tile);
+            } else
+#endif
             for (int kk = 0; kk < k; kk++) {
                 const float *row = input + (size_t)kk * plane + x;
-                for (int j = 0; j < columns; j++) tile[kk * NR + j] = row[j];
+                for (int j = 0; j < columns; j++)
+                    tile[kk * NR + j] = input_scale ? activate_scalar(row[j] * input_scale[kk], input_activation) : row[j];
             }
             source = tile;
             step = NR;

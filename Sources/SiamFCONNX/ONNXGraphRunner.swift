@@ -8,7 +8,9 @@ import SiamFCSupport
 /// BatchNormalization after a Conv is folded into its weights, and a Relu, Clip(0, 6) or HardSwish
 /// after a Conv is fused into it, when the Conv's output has no other reader. Anything
 /// unsupported is a one-line ``ONNXError`` naming the file, the node and the operator or
-/// attribute. Runs are bit-for-bit repeatable.
+/// attribute. The plan runs as an engine ``InferenceProgram`` (planned buffers, more fusions,
+/// both cores; operators without a planned kernel run on tensors). Runs are bit-for-bit
+/// repeatable, and one runner may serve several threads at once.
 ///
 /// ```swift
 /// let backbone = try ONNXGraphRunner(model: try ONNXModel(contentsOf: "nanotrackv2_backbone_sim.onnx"))

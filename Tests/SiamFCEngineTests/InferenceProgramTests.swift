@@ -32,9 +32,12 @@ import Testing
         var packed = [Float](repeating: .nan, count: sfc_small_gemm_packed_size(Int32(m), Int32(k)))
         sfc_small_gemm_pack(Int32(m), Int32(k), w, Int32(k), &packed)
         let panels = (m + 5) / 6
+        let inputScale = (0..<k).map { _ in Float.random(in: -2...2, using: &g) }
         for activation in FusedActivation.allCases {
             for withExtras in [false, true] {
-                let expected = naivePointwise(w, x, bias: withExtras ? bias : nil, residual: withExtras ? residual : nil,
+                // With extras: bias, residual, and the input scaled per channel through the activation.
+                let input = withExtras ? x.indices.map { activation.apply(x[$0] * inputScale[$0 / plane]) } : x
+                let expected = naivePointwise(w, input, bias: withExtras ? bias : nil, residual: withExtras ? residual : nil,
                                               m: m, k: k, plane: plane, activation: activation)
                 for portable in [Int32(1), 0] {
                     var out = [Float](repeating: .nan, count: m * plane)
@@ -42,7 +45,8 @@ import Testing
                     let cut = min(plane, 16), panelCut = panels / 2
                     for (p0, p1) in [(0, cut), (cut, plane)] where p0 < p1 {
                         for (q0, q1) in [(0, panelCut), (panelCut, panels)] where q0 < q1 {
-                            sfc_pointwise_conv(Int32(k), packed, Int32(q0), Int32(q1), Int32(m), x, Int32(plane), Int32(p0),
+                            sfc_pointwise_conv(Int32(k), packed, Int32(q0), Int32(q1), Int32(m), x, withExtras ? inputScale : nil,
+                                               activation.code, Int32(plane), Int32(p0),
                                                Int32(p1), withExtras ? bias : nil, activation.code,
                                                withExtras ? residual : nil, &out, portable)
                         }
@@ -202,10 +206,10 @@ import Testing
             let scale = reference.scalars.map(abs).max() ?? 1
             #expect(outputs[0].maxAbsDifference(reference) / scale < 1e-5, "\(shape): \(outputs[0].maxAbsDifference(reference)) of \(scale)")
             #expect(outputs[1].maxAbsDifference(try #require(expected[7])) < 1e-5)
-            // Gemm+Relu, Gemm+HardSigmoid, Mul+HardSwish, Conv+Add(+Exp when the convolution runs
-            // in one chunk); the views cost nothing.
+            // Gemm+Relu, Gemm+HardSigmoid, Mul+HardSwish read into the convolution after it, its
+            // residual Add (and the Exp when the convolution runs in one chunk); views cost nothing.
             let planned = try #require(program.plannedSteps(for: [shape]))
-            #expect(planned == [[0], [1], [3, 4], [5, 6], [8, 9]] + (shape[0] == 1 ? [[10, 11, 12]] : [[10, 11], [12]]))
+            #expect(planned == [[0], [1], [3, 4], [5, 6]] + (shape[0] == 1 ? [[8, 9, 10, 11, 12]] : [[8, 9, 10, 11], [12]]))
             // Repeatable to the bit, also with the steps one after the other (timed).
             let again = try program.run([x]) { shapes }
             #expect(again.outputs == outputs)

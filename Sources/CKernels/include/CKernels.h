@@ -30,11 +30,13 @@ void sfc_conv_rows(int m, int k, const float *packed, const float *input, const 
 
 // A 1x1 convolution (stride 1, no padding) on one image, for the panels panel0 ..< panel1 of
 // the packed weights (output channels 6 panel0 ..< min(m, 6 panel1)) and the pixels p0 ..< p1:
-//   out[o][p] = act(bias[o] + sum_k packed(W)[o][k] * input[k][p]) + residual[o][p]
-// input, residual and out have `plane` floats per channel; bias and residual may be NULL.
-void sfc_pointwise_conv(int k, const float *packed, int panel0, int panel1, int m, const float *input, int plane,
-                        int p0, int p1, const float *bias, int activation, const float *residual, float *out,
-                        int portable);
+//   out[o][p] = act(bias[o] + sum_k packed(W)[o][k] * x[k][p]) + residual[o][p]
+// where x[k][p] = input_act(input[k][p] * input_scale[k]) when input_scale is given (a channel
+// scaling and its activation fused in; needs k <= 512), input[k][p] otherwise. input, residual
+// and out have `plane` floats per channel; bias and residual may be NULL.
+void sfc_pointwise_conv(int k, const float *packed, int panel0, int panel1, int m, const float *input,
+                        const float *input_scale, int input_activation, int plane, int p0, int p1, const float *bias,
+                        int activation, const float *residual, float *out, int portable);
 
 // Rows iy0 ..< iy0 + rows of the zero-padded image (padded rows outside the image are zero) of
 // `channels` planes of height x width, each padded row stored split into `stride` phases of

@@ -46,8 +46,8 @@ final class InferenceSchedule: @unchecked Sendable {
 
     /// Work, in multiply-adds or element operations, below which a chunk is not worth its
     /// claiming, and the most chunks one step is cut into.
-    static let chunkWork = TuningKnob.value("SFC_CHUNK_WORK", 48_000)
-    static let maxChunks = TuningKnob.value("SFC_MAX_CHUNKS", 16)
+    static let chunkWork = 48_000
+    static let maxChunks = 16
 
     init(program: InferenceProgram, shapes given: [[Int]?]) throws(EngineError) {
         self.program = program
@@ -174,7 +174,7 @@ final class InferenceSchedule: @unchecked Sendable {
                 // when the image has too few pixels.
                 let pixelBlocks = min(tiles, wanted)
                 let panelBlocks = min(panels, max(1, wanted / pixelBlocks))
-                return .pointwise(.init(input: x, residual: nil, packed: packed, bias: bias, m: g.outChannels, k: g.patchSize,
+                return .pointwise(.init(input: x, residual: nil, inputScale: nil, packed: packed, bias: bias, m: g.outChannels, k: g.patchSize,
                                         plane: g.outPlane, batch: g.batch, activation: activation,
                                         blockPixels: (tiles + pixelBlocks - 1) / pixelBlocks * 16,
                                         blockPanels: (panels + panelBlocks - 1) / panelBlocks,
@@ -278,16 +278,27 @@ final class InferenceSchedule: @unchecked Sendable {
                     guard x != r, readers[x] == 1, let p = producer[x], nodes[p].post == nil, (producer[r] ?? -1) < p,
                           case .pointwise(let pw) = nodes[p].kernel, pw.residual == nil else { return false }
                     return true
-                }), let p = producer[x], case .pointwise(let pw) = nodes[p].kernel else { continue }
-                nodes[p].kernel = .pointwise(.init(input: pw.input, residual: r, packed: pw.packed, bias: pw.bias, m: pw.m, k: pw.k,
-                                                   plane: pw.plane, batch: pw.batch, activation: pw.activation,
-                                                   blockPixels: pw.blockPixels, blockPanels: pw.blockPanels,
-                                                   pixelBlocks: pw.pixelBlocks, panelBlocks: pw.panelBlocks))
+                }), let p = producer[x], case .pointwise(var pw) = nodes[p].kernel else { continue }
+                pw.residual = r
+                nodes[p].kernel = .pointwise(pw)
                 nodes[p].steps += node.steps
                 nodes[p].output = node.output
                 nodes[p].reads.append(r)
                 producer[node.output] = p
                 removed.insert(i)
+            case .pointwise(var pw) where pw.inputScale == nil:
+                // A channel scaling (and its activation) read straight into the convolution's
+                // packed input tiles, never stored.
+                guard readers[pw.input] == 1, let p = producer[pw.input], nodes[p].post == nil,
+                      case .scale(let sx, let scale, let planes, let plane, let activation) = nodes[p].kernel,
+                      plane == pw.plane, planes == pw.batch * pw.k, pw.k <= 512 else { continue }
+                pw.input = sx
+                pw.inputScale = scale
+                pw.inputActivation = activation
+                nodes[i].kernel = .pointwise(pw)
+                nodes[i].steps = nodes[p].steps + nodes[i].steps
+                nodes[i].reads = nodes[i].reads.filter { $0 != nodes[p].output } + [sx, scale]
+                removed.insert(p)
             case .globalAveragePool(let x, _, _):
                 // The means of a depthwise convolution's planes, taken while they are in cache.
                 guard let p = producer[x], nodes[p].output == x, nodes[p].post == nil,

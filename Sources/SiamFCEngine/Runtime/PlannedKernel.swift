@@ -24,7 +24,12 @@ enum PlannedKernel: @unchecked Sendable {
     case fallback(step: Int)
 
     struct Pointwise {
-        let input: Int, residual: Int?
+        var input: Int
+        var residual: Int?
+        /// Per-channel scales (per image) and activation applied to the input as it is read: a
+        /// channel scaling fused in.
+        var inputScale: Int?
+        var inputActivation = FusedActivation.none
         let packed: ScratchBuffer
         let bias: Tensor?
         let m, k, plane, batch: Int
@@ -101,7 +106,7 @@ enum PlannedKernel: @unchecked Sendable {
             let q0 = panelBlock * p.blockPanels, q1 = min(panels, q0 + p.blockPanels)
             let image = n * p.k * p.plane, outImage = n * p.m * p.plane
             sfc_pointwise_conv(Int32(p.k), p.packed.pointer, Int32(q0), Int32(q1), Int32(p.m), slot(p.input) + image,
-                               Int32(p.plane), Int32(p0), Int32(p1), p.bias.map { UnsafePointer($0.storage.pointer) },
+                               p.inputScale.map { UnsafePointer(slot($0) + n * p.k) }, p.inputActivation.code, Int32(p.plane), Int32(p0), Int32(p1), p.bias.map { UnsafePointer($0.storage.pointer) },
                                p.activation.code, p.residual.map { UnsafePointer(slot($0) + outImage) }, out + outImage, 0)
             return nil
         case .direct(let d):

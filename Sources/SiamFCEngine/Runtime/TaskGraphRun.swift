@@ -1,12 +1,6 @@
 import CKernels
 import SiamFCSupport
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Tasks with dependencies, each cut into a fixed number of chunks: the shape of one planned
 /// inference (steps, their successors, how many independent pieces each step's output is
 /// computed in).
@@ -65,11 +59,11 @@ final class TaskGraphRun: @unchecked Sendable {
     /// threads doing the work).
     private let progress: UnsafeMutablePointer<Int>
 
-    /// Polls of the progress counter (a pause each, ~10-40 ns) before a waiting thread sleeps.
-    static let waitSpins = TuningKnob.value("SFC_WAIT_SPINS", 20_000)
-    /// From this many spins on, each spin also yields the core (the thread being waited for may
-    /// be waiting for this very core).
-    static let yieldAfter = TuningKnob.value("SFC_YIELD_AFTER", 100_000)
+    /// Polls of the progress counter (a pause each, 10–40 ns) before a waiting thread sleeps.
+    /// Short on purpose: on a shared machine a thread that spins long uses up its share of the
+    /// CPU and is then preempted in the middle of a run (measured: NanoTrack's update is up to
+    /// 1.5x slower under load with 20,000 polls than with 2,000).
+    static let waitSpins = 2_000
 
     init(graph: TaskGraph, timed: Bool = false, body: @escaping Body) {
         self.graph = graph
@@ -90,7 +84,7 @@ final class TaskGraphRun: @unchecked Sendable {
     /// every task is done, with the first failure (by task order) if any.
     func run(team: WorkerTeam = .shared) -> (task: Int, error: EngineError)? {
         let parallelChunks = graph.chunks.reduce(0) { $0 + ($1 > 1 ? $1 : 0) }
-        if parallelChunks > 0 && TuningKnob.value("SFC_SOLO", 0) == 0 { team.offer(self, helpers: team.helperCount) }
+        if parallelChunks > 0 { team.offer(self, helpers: team.helperCount) }
         participate(worker: 0)
         team.withdraw(self)
         return lock.withLock { failure }
@@ -129,7 +123,7 @@ final class TaskGraphRun: @unchecked Sendable {
             if let result { return result }
             while sfc_atomic_load(progress) == seen && spins < Self.waitSpins {
                 spins += 1
-                if spins >= Self.yieldAfter { sched_yield() } else { sfc_cpu_relax() }
+                sfc_cpu_relax()
             }
             if spins >= Self.waitSpins {
                 lock.wait(until: { remaining == 0 || head < ready.count }, then: {})

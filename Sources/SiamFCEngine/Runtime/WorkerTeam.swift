@@ -27,8 +27,10 @@ final class WorkerTeam: @unchecked Sendable {
     /// Bumped on every offer, so idle helpers can poll without taking the lock.
     private let offers: UnsafeMutablePointer<Int>
 
-    /// Polls of the offer counter (a pause each, ~10-40 ns) before an idle helper sleeps.
-    static let idleSpins = TuningKnob.value("SFC_IDLE_SPINS", 20_000)
+    /// Polls of the offer counter (a pause each, 10–40 ns) before an idle helper sleeps: enough
+    /// to catch back-to-back runs, short enough not to burn a shared core (see
+    /// ``TaskGraphRun/waitSpins``).
+    static let idleSpins = 1_000
 
     private init(helpers: Int) {
         helperCount = max(0, helpers)
