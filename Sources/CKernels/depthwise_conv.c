@@ -1,11 +1,14 @@
 #include "CKernels.h"
 
+#include <stddef.h>
 #include <string.h>
 
 // Depthwise convolution of one channel plane (see CKernels.h). The plane is first copied into a
 // zero-padded scratch plane; for stride 2 each padded row is stored split into its even and odd
 // columns, so that consecutive output columns read consecutive floats for every kernel tap. The
-// vector kernel then computes 8 output columns per register, several output rows at once.
+// vector kernel then computes 8 output columns per register, several output rows at once. The
+// copy costs as much as the arithmetic on small planes, so the vector path has its own
+// (pad_plane_avx2: stores only, no library calls, no masked stores, which are slow on AMD).
 
 // Padded row length in the scratch plane: for stride 2, two phases of `half` floats each.
 static int padded_width(int width, int padding) { return width + 2 * padding; }
@@ -16,8 +19,8 @@ static int row_length(int width, int stride, int padding) {
 
 size_t sfc_depthwise_scratch_size(int height, int width, int kernel, int stride, int padding) {
     // Slack past the last row: vector loads of a ragged last tile may read up to 8 + kernel
-    // floats beyond it (masked lanes, never stored).
-    // For stride 2, one more padded row (plus a vector) holds each input row before its split.
+    // floats beyond it (masked lanes, never stored), and the padding copy spills whole vectors.
+    // For stride 2, one more padded row (plus a vector) as before (callers size scratch by it).
     size_t plane = (size_t)(height + 2 * padding) * (size_t)row_length(width, stride, padding) + 16 + (size_t)kernel;
     return stride == 1 ? plane : plane + (size_t)row_length(width, stride, padding) + 16;
 }
@@ -29,73 +32,19 @@ static float activate(float v, int activation) {
     case SFC_ACTIVATION_HARDSWISH: {
         float t = v + 3.0f;
         t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
-        return v * t / 6.0f;
+        return v * t * (1.0f / 6.0f);
     }
     default: return v;
     }
 }
 
-// Splits a padded row into its even and odd columns (half floats each).
-static void split_row_scalar(const float *row, int half, float *even, float *odd, int start) {
-    for (int x = start; x < half; x++) {
-        even[x] = row[2 * x];
-        odd[x] = row[2 * x + 1];
-    }
-}
-
-#if defined(__x86_64__) || defined(_M_X64)
-#include <immintrin.h>
-
-__attribute__((target("avx2,fma")))
-static void split_row_avx2(const float *row, int half, float *even, float *odd) {
-    int x = 0;
-    for (; x + 8 <= half; x += 8) {
-        __m256 a = _mm256_loadu_ps(row + 2 * x), b = _mm256_loadu_ps(row + 2 * x + 8);
-        __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-        _mm256_storeu_ps(even + x, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
-        _mm256_storeu_ps(odd + x, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
-    }
-    split_row_scalar(row, half, even, odd, x);
-}
-#endif
-
-static void split_row(const float *row, int half, float *even, float *odd, int vector) {
-#if defined(__x86_64__) || defined(_M_X64)
-    if (vector) {
-        split_row_avx2(row, half, even, odd);
-        return;
-    }
-#endif
-    (void)vector;
-    split_row_scalar(row, half, even, odd, 0);
-}
-
-// Copies the plane into the zero-padded scratch layout (phase-split rows for stride 2: each row
-// is padded contiguously in a spare row after the plane, then split, with vectors when `vector`).
+// Copies the plane into the zero-padded scratch layout (phase-split rows for stride 2, see
+// sfc_padded_rows) and zeroes the slack after it.
 static void pad_plane(const float *input, int height, int width, int kernel, int stride, int padding, float *scratch,
                       int vector) {
     int rs = row_length(width, stride, padding);
-    size_t plane = (size_t)(height + 2 * padding) * (size_t)rs + 16 + (size_t)kernel;
-    // Top padding rows, bottom padding rows and slack: zero.
-    memset(scratch, 0, (size_t)padding * rs * sizeof(float));
-    memset(scratch + (size_t)(padding + height) * rs, 0, (plane - (size_t)(padding + height) * rs) * sizeof(float));
-    float *spare = scratch + plane;
-    if (stride != 1) {
-        memset(spare, 0, (size_t)padding * sizeof(float));
-        memset(spare + padding + width, 0, (size_t)(rs - padding - width) * sizeof(float));
-    }
-    for (int y = 0; y < height; y++) {
-        const float *src = input + (size_t)y * width;
-        float *dst = scratch + (size_t)(y + padding) * rs;
-        if (stride == 1) {
-            memset(dst, 0, (size_t)padding * sizeof(float));
-            memcpy(dst + padding, src, (size_t)width * sizeof(float));
-            memset(dst + padding + width, 0, (size_t)(rs - padding - width) * sizeof(float));
-        } else {
-            memcpy(spare + padding, src, (size_t)width * sizeof(float));
-            split_row(spare, rs / 2, dst, dst + rs / 2, vector);
-        }
-    }
+    sfc_padded_rows(input, 1, height, width, padding, stride, 0, height + 2 * padding, scratch, !vector);
+    memset(scratch + (size_t)(height + 2 * padding) * rs, 0, (size_t)(16 + kernel) * sizeof(float));
 }
 
 // Offset of tap (ky, kx) in the scratch layout, for output (0, 0).
@@ -117,6 +66,77 @@ static void depthwise_scalar(const float *scratch, int rs, const float *weight, 
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+// pad_plane for the vector kernel: stores only, no library calls (which cost more than the
+// copy on planes of a few hundred floats). Stride 2 splits each row straight from the input:
+// 16 input floats from column 2x - padding give phase entries x .. x+7 of both phases, and
+// masked loads read zeros beyond the row's ends.
+__attribute__((target("avx2,fma")))
+static void pad_plane_avx2(const float *input, int height, int width, int kernel, int stride, int padding,
+                           float *scratch) {
+    int rs = row_length(width, stride, padding);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    // Zero rows: the padding above, and below it the padding and the slack.
+    int top = padding * rs, below = padding * rs + 16 + kernel, i;
+    for (i = 0; i + 8 <= top; i += 8) _mm256_storeu_ps(scratch + i, zero);
+    for (; i < top; i++) scratch[i] = 0.0f;
+    float *bottom = scratch + (size_t)(padding + height) * rs;
+    for (i = 0; i + 8 <= below; i += 8) _mm256_storeu_ps(bottom + i, zero);
+    for (; i < below; i++) bottom[i] = 0.0f;
+    for (int y = 0; y < height; y++) {
+        const float *src = input + (size_t)y * width;
+        float *dst = scratch + (size_t)(y + padding) * rs;
+        if (stride == 1) {
+            // Rounded up to whole vectors: the spill lands in the next row (written after) or
+            // the zeroed slack.
+            for (int j = 0; j < rs; j += 8) _mm256_storeu_ps(dst + j, zero);
+            int x = 0;
+            for (; x + 8 <= width; x += 8) _mm256_storeu_ps(dst + padding + x, _mm256_loadu_ps(src + x));
+            if (x < width) {
+                // A whole vector with zeros past the row: they land in the right padding, the next
+                // row (written after) or the zeroed slack. (Masked stores are slow on some CPUs.)
+                __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(width - x), lane);
+                _mm256_storeu_ps(dst + padding + x, _mm256_maskload_ps(src + x, mask));
+            }
+            continue;
+        }
+        int half = rs / 2;
+        for (int x = 0; x < half; x += 8) {
+            int c0 = 2 * x - padding;
+            __m256 a, b;
+            if (c0 >= 0 && c0 + 16 <= width) {
+                a = _mm256_loadu_ps(src + c0);
+                b = _mm256_loadu_ps(src + c0 + 8);
+            } else {
+                // Lanes whose column c0 + lane (c0 + 8 + lane) lies in 0 ..< width.
+                __m256i ma = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(width - c0), lane),
+                                              _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(-c0 - 1)));
+                __m256i mb = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(width - c0 - 8), lane),
+                                              _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(-c0 - 9)));
+                // Masked-off lanes are never read, so the address may lie outside the row.
+                const float *at = (const float *)((const char *)src + (ptrdiff_t)c0 * (ptrdiff_t)sizeof(float));
+                a = _mm256_maskload_ps(at, ma);
+                b = _mm256_maskload_ps(at + 8, mb);
+            }
+            __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+            e = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+            o = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+            if (x + 8 <= half) {
+                _mm256_storeu_ps(dst + x, e);
+                _mm256_storeu_ps(dst + half + x, o);
+            } else {
+                // Entries past `half` are zeros: the odd ones may spill into the next row (written
+                // after) or the zeroed rows below; the even ones would overwrite odd entries.
+                float even[8];
+                _mm256_storeu_ps(even, e);
+                for (int j = 0; j < half - x; j++) dst[x + j] = even[j];
+                _mm256_storeu_ps(dst + half + x, o);
+            }
+        }
+    }
+}
 
 __attribute__((target("avx2,fma")))
 static inline __m256 activate8(__m256 v, int activation) {
@@ -126,7 +146,7 @@ static inline __m256 activate8(__m256 v, int activation) {
     case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
     case SFC_ACTIVATION_HARDSWISH: {
         __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
-        return _mm256_div_ps(_mm256_mul_ps(v, t), six);
+        return _mm256_mul_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(1.0f / 6.0f));
     }
     default: return v;
     }
@@ -182,15 +202,66 @@ static inline void dw_plane(const float *scratch, int rs, const float *weight, i
     }
 }
 
+// 3x3 kernels: the nine weights stay in registers for the whole plane, and each input row of a
+// tile is loaded once per kernel column and used for every output row it reaches (18 loads
+// instead of 36 plus 9 broadcasts per 4x8 tile at stride 1). For each output the taps are still
+// added in (ky, kx) order. (Twenty-five 5x5 weights would not fit in the 16 registers.)
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_tile3(const float *scratch, int rs, const __m256 *w, int S, __m256 bias, int activation,
+                            float *out, int ow, int oy, int rows, int ox, int full, __m256i mask) {
+    __m256 acc[DW_ROWS];
+    for (int r = 0; r < DW_ROWS; r++) acc[r] = bias;
+    for (int i = 0; i < (DW_ROWS - 1) * S + 3; i++) {
+        const float *row = scratch + (size_t)(oy * S + i) * rs + ox;
+        for (int kx = 0; kx < 3; kx++) {
+            int used = 0;
+            for (int r = 0; r < DW_ROWS; r++) used |= r < rows && i - r * S >= 0 && i - r * S < 3;
+            if (!used) continue;
+            __m256 v = _mm256_loadu_ps(row + tap_offset(0, kx, S, rs));
+            for (int r = 0; r < DW_ROWS; r++) {
+                int ky = i - r * S;
+                if (r < rows && ky >= 0 && ky < 3) acc[r] = _mm256_fmadd_ps(w[ky * 3 + kx], v, acc[r]);
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        __m256 v = activate8(acc[r], activation);
+        float *dst = out + (size_t)(oy + r) * ow + ox;
+        if (full) _mm256_storeu_ps(dst, v);
+        else _mm256_maskstore_ps(dst, mask, v);
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_plane3(const float *scratch, int rs, const float *weight, int S, float bias, int activation,
+                             float *out, int oh, int ow) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 b = _mm256_set1_ps(bias);
+    __m256 w[9];
+    for (int t = 0; t < 9; t++) w[t] = _mm256_broadcast_ss(weight + t);
+    for (int oy = 0; oy < oh; oy += DW_ROWS) {
+        int rows = oh - oy < DW_ROWS ? oh - oy : DW_ROWS;
+        for (int ox = 0; ox < ow; ox += 8) {
+            int columns = ow - ox;
+            __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), lane);
+            if (rows == DW_ROWS)
+                dw_tile3(scratch, rs, w, S, b, activation, out, ow, oy, DW_ROWS, ox, columns >= 8, mask);
+            else
+                for (int r = 0; r < rows; r++)
+                    dw_tile3(scratch, rs, w, S, b, activation, out, ow, oy + r, 1, ox, columns >= 8, mask);
+        }
+    }
+}
+
 // Separate instances for the stride-1 and stride-2 layouts and the common kernel sizes, so the
 // compiler unrolls the taps with constant offsets; other sizes use the generic instance.
 __attribute__((target("avx2,fma")))
 static void dw_3x3_s1(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
-    dw_plane(s, rs, w, 3, 1, b, a, o, oh, ow);
+    dw_plane3(s, rs, w, 1, b, a, o, oh, ow);
 }
 __attribute__((target("avx2,fma")))
 static void dw_3x3_s2(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
-    dw_plane(s, rs, w, 3, 2, b, a, o, oh, ow);
+    dw_plane3(s, rs, w, 2, b, a, o, oh, ow);
 }
 __attribute__((target("avx2,fma")))
 static void dw_5x5_s1(const float *s, int rs, const float *w, float b, int a, float *o, int oh, int ow) {
@@ -213,7 +284,8 @@ void sfc_depthwise_plane(const float *input, int height, int width, const float 
     int oh = (height + 2 * padding - kernel) / stride + 1, ow = (width + 2 * padding - kernel) / stride + 1;
     if (oh <= 0 || ow <= 0) return;
     int vector = sfc_small_gemm_available();
-    pad_plane(input, height, width, kernel, stride, padding, scratch, vector);
+    if (vector) pad_plane_avx2(input, height, width, kernel, stride, padding, scratch);
+    else pad_plane(input, height, width, kernel, stride, padding, scratch, 0);
     if (!vector) {
         depthwise_scalar(scratch, rs, weight, kernel, stride, bias, activation, out, oh, ow);
     } else if (kernel == 3 && stride == 1) {

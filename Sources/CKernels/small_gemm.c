@@ -23,25 +23,34 @@ void sfc_small_gemm_pack(int m, int k, const float *a, int lda, float *packed) {
     }
 }
 
-// Reference version of sfc_conv_rows, for CPUs without the vector kernel.
-static void conv_rows_scalar(int m, int k, const float *packed, const float *input, const int *offsets, int row_step,
-                             int oy0, int oy1, int ow, const float *bias, int relu, float *out, int out_plane) {
-    for (int p = 0; p * MR < m; p++) {
-        int rows = m - p * MR < MR ? m - p * MR : MR;
-        const float *pa = packed + (size_t)p * MR * k;
-        for (int oy = oy0; oy < oy1; oy++) {
-            for (int ox = 0; ox < ow; ox++) {
-                const float *base = input + (size_t)oy * row_step + ox;
-                float sums[MR] = {0};
-                for (int kk = 0; kk < k; kk++) {
-                    float v = base[offsets[kk]];
-                    for (int i = 0; i < MR; i++) sums[i] += pa[kk * MR + i] * v;
-                }
-                for (int i = 0; i < rows; i++) {
-                    float v = sums[i] + (bias ? bias[p * MR + i] : 0.0f);
-                    out[(size_t)(p * MR + i) * out_plane + (size_t)oy * ow + ox] = relu && v < 0 ? 0.0f : v;
-                }
-            }
+static float activate_scalar(float v, int activation) {
+    switch (activation) {
+    case SFC_ACTIVATION_RELU: return v < 0.0f ? 0.0f : v;
+    case SFC_ACTIVATION_RELU6: return v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
+    case SFC_ACTIVATION_HARDSWISH: {
+        float t = v + 3.0f;
+        t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
+        return v * t * (1.0f / 6.0f);
+    }
+    default: return v;
+    }
+}
+
+// Reference tile: the same sums in the same order (tap by tap) as the vector tile, so that
+// only the FMA rounding differs. Tap kk of column x is read at base[offsets[kk] + x], or at
+// base[kk * tap_step + x] when offsets is NULL.
+static void tile_scalar(int rows, int k, const float *pa, const float *base, const int *offsets, int tap_step,
+                        const float *bias, int activation, const float *residual, float *c, int ldc, int columns) {
+    for (int x = 0; x < columns; x++) {
+        float sums[MR] = {0};
+        for (int kk = 0; kk < k; kk++) {
+            float v = base[(offsets ? offsets[kk] : kk * tap_step) + x];
+            for (int i = 0; i < MR; i++) sums[i] += pa[kk * MR + i] * v;
+        }
+        for (int i = 0; i < rows; i++) {
+            float v = activate_scalar(sums[i] + (bias ? bias[i] : 0.0f), activation);
+            if (residual) v += residual[(size_t)i * ldc + x];
+            c[(size_t)i * ldc + x] = v;
         }
     }
 }
@@ -50,17 +59,40 @@ static void conv_rows_scalar(int m, int k, const float *packed, const float *inp
 #include <immintrin.h>
 
 int sfc_small_gemm_available(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    // Asked once per plane and per tile: the answer is cached (a benign, idempotent race).
+    static int cached = -1;
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value;
+}
+
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256 activate8(__m256 v, int activation) {
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    switch (activation) {
+    case SFC_ACTIVATION_RELU: return _mm256_max_ps(v, zero);
+    case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
+    case SFC_ACTIVATION_HARDSWISH: {
+        __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
+        return _mm256_mul_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(1.0f / 6.0f));
+    }
+    default: return v;
+    }
 }
 
 // One 6x16 tile of outputs: twelve 8-float accumulators; per tap, two loads of 8 consecutive
-// input floats at base + offsets[k], six broadcasts of packed weights, twelve FMAs. `columns`
-// below 16 marks a ragged last tile, read and written with masks (masked loads never touch the
-// memory they skip). Each output is complete here, so it is stored once: bias, sum, ReLU.
-__attribute__((target("avx2,fma")))
-static void conv_tile(int rows, int k, const float *pa, const float *base, const int *offsets, const float *bias,
-                      int relu, float *c, int ldc, int columns) {
+// input floats, six broadcasts of packed weights, twelve FMAs. `columns` below 16 marks a
+// ragged last tile, read and written with masks (masked loads never touch the memory they
+// skip). Each output is complete here, so it is stored once: bias, sum, activation, residual.
+// OFFSETS selects the tap addressing at compile time (a table, or a constant channel step).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_avx2(int rows, int k, const float *pa, const float *base, const int *offsets, int tap_step,
+                             const float *bias, int activation, const float *residual, float *c, int ldc, int columns,
+                             const int OFFSETS) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -71,8 +103,9 @@ static void conv_tile(int rows, int k, const float *pa, const float *base, const
     const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns), lane);
     const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(columns - 8), lane);
     const int full = columns >= NR;
+    const float *row = base;
     for (int kk = 0; kk < k; kk++) {
-        const float *row = base + offsets[kk];
+        if (OFFSETS) row = base + offsets[kk];
         __m256 b0, b1;
         if (full) {
             b0 = _mm256_loadu_ps(row);
@@ -81,6 +114,7 @@ static void conv_tile(int rows, int k, const float *pa, const float *base, const
             b0 = _mm256_maskload_ps(row, mask0);
             b1 = _mm256_maskload_ps(row + 8, mask1);
         }
+        if (!OFFSETS) row += tap_step;
         const float *a = pa + kk * MR;
         __m256 a0 = _mm256_broadcast_ss(a);
         c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
@@ -96,31 +130,48 @@ static void conv_tile(int rows, int k, const float *pa, const float *base, const
         c50 = _mm256_fmadd_ps(a5, b0, c50); c51 = _mm256_fmadd_ps(a5, b1, c51);
     }
     __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-    const __m256 zero = _mm256_setzero_ps();
     for (int i = 0; i < rows; i++) {
         float *out = c + (size_t)i * ldc;
         __m256 offset = _mm256_set1_ps(bias ? bias[i] : 0.0f);
-        __m256 v0 = _mm256_add_ps(acc[i][0], offset), v1 = _mm256_add_ps(acc[i][1], offset);
-        if (relu) {
-            v0 = _mm256_max_ps(v0, zero);
-            v1 = _mm256_max_ps(v1, zero);
-        }
+        __m256 v0 = activate8(_mm256_add_ps(acc[i][0], offset), activation);
+        __m256 v1 = activate8(_mm256_add_ps(acc[i][1], offset), activation);
         if (full) {
+            if (residual) {
+                v0 = _mm256_add_ps(v0, _mm256_loadu_ps(residual + (size_t)i * ldc));
+                v1 = _mm256_add_ps(v1, _mm256_loadu_ps(residual + (size_t)i * ldc + 8));
+            }
             _mm256_storeu_ps(out, v0);
             _mm256_storeu_ps(out + 8, v1);
         } else {
+            if (residual) {
+                v0 = _mm256_add_ps(v0, _mm256_maskload_ps(residual + (size_t)i * ldc, mask0));
+                v1 = _mm256_add_ps(v1, _mm256_maskload_ps(residual + (size_t)i * ldc + 8, mask1));
+            }
             _mm256_maskstore_ps(out, mask0, v0);
             _mm256_maskstore_ps(out + 8, mask1, v1);
         }
     }
 }
 
+__attribute__((target("avx2,fma")))
+static void tile_offsets_avx2(int rows, int k, const float *pa, const float *base, const int *offsets,
+                              const float *bias, int activation, float *c, int ldc, int columns) {
+    tile_avx2(rows, k, pa, base, offsets, 0, bias, activation, NULL, c, ldc, columns, 1);
+}
+
+__attribute__((target("avx2,fma")))
+static void tile_step_avx2(int rows, int k, const float *pa, const float *base, int tap_step, const float *bias,
+                           int activation, const float *residual, float *c, int ldc, int columns) {
+    tile_avx2(rows, k, pa, base, NULL, tap_step, bias, activation, residual, c, ldc, columns, 0);
+}
+#else
+int sfc_small_gemm_available(void) { return 0; }
+#endif
+
 void sfc_conv_rows(int m, int k, const float *packed, const float *input, const int *offsets, int row_step,
-                   int oy0, int oy1, int ow, const float *bias, int relu, float *out, int out_plane) {
-    if (!sfc_small_gemm_available()) {
-        conv_rows_scalar(m, k, packed, input, offsets, row_step, oy0, oy1, ow, bias, relu, out, out_plane);
-        return;
-    }
+                   int oy0, int oy1, int ow, const float *bias, int activation, float *out, int out_plane,
+                   int portable) {
+    int vector = !portable && sfc_small_gemm_available();
     // Column tiles outside, channel panels inside: the input a tile reads (k taps x 16 floats)
     // stays in L1 while every panel of weights streams over it.
     for (int oy = oy0; oy < oy1; oy++) {
@@ -129,20 +180,84 @@ void sfc_conv_rows(int m, int k, const float *packed, const float *input, const 
             int columns = ow - x < NR ? ow - x : NR;
             for (int p = 0; p * MR < m; p++) {
                 int rows = m - p * MR < MR ? m - p * MR : MR;
-                conv_tile(rows, k, packed + (size_t)p * MR * k, row + x, offsets, bias ? bias + p * MR : NULL, relu,
-                          out + (size_t)p * MR * out_plane + (size_t)oy * ow + x, out_plane, columns);
+                const float *pa = packed + (size_t)p * MR * k;
+                const float *b = bias ? bias + p * MR : NULL;
+                float *c = out + (size_t)p * MR * out_plane + (size_t)oy * ow + x;
+#if defined(__x86_64__) || defined(_M_X64)
+                if (vector) {
+                    tile_offsets_avx2(rows, k, pa, row + x, offsets, b, activation, c, out_plane, columns);
+                    continue;
+                }
+#endif
+                (void)vector;
+                tile_scalar(rows, k, pa, row + x, offsets, 0, b, activation, NULL, c, out_plane, columns);
             }
         }
     }
 }
 
-#else
-
-int sfc_small_gemm_available(void) { return 0; }
-
-void sfc_conv_rows(int m, int k, const float *packed, const float *input, const int *offsets, int row_step,
-                   int oy0, int oy1, int ow, const float *bias, int relu, float *out, int out_plane) {
-    conv_rows_scalar(m, k, packed, input, offsets, row_step, oy0, oy1, ow, bias, relu, out, out_plane);
+#if defined(__x86_64__) || defined(_M_X64)
+// One packed input tile of 16 full columns: act(input * scale) (or the input as it is).
+__attribute__((target("avx2,fma")))
+static void pack_tile_avx2(int k, const float *input, int plane, const float *scale, int activation, float *tile) {
+    for (int kk = 0; kk < k; kk++) {
+        const float *row = input + (size_t)kk * plane;
+        __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
+        if (scale) {
+            __m256 s = _mm256_set1_ps(scale[kk]);
+            a = activate8(_mm256_mul_ps(a, s), activation);
+            b = activate8(_mm256_mul_ps(b, s), activation);
+        }
+        _mm256_storeu_ps(tile + kk * NR, a);
+        _mm256_storeu_ps(tile + kk * NR + 8, b);
+    }
 }
-
 #endif
+
+void sfc_pointwise_conv(int k, const float *packed, int panel0, int panel1, int m, const float *input,
+                        const float *input_scale, int input_activation, int plane, int p0, int p1, const float *bias,
+                        int activation, const float *residual, float *out, int portable) {
+    int vector = !portable && sfc_small_gemm_available();
+    // The input tile (k rows of 16 floats, `plane` apart) is copied to consecutive floats when
+    // the rows are far apart (a power-of-two distance puts them in a few L1 sets, where they
+    // would evict each other while every panel of weights streams over them), and always when
+    // the input is scaled on the way (a channel scaling and activation fused in).
+    enum { PACK_LIMIT = 512 };
+    float tile[PACK_LIMIT * NR];
+    int pack = input_scale || (vector && k <= PACK_LIMIT && panel1 - panel0 > 1 && plane >= 2048);
+    if (k > PACK_LIMIT) pack = 0;
+    for (int x = p0; x < p1; x += NR) {
+        int columns = p1 - x < NR ? p1 - x : NR;
+        const float *source = input + x;
+        int step = plane;
+        if (pack) {
+#if defined(__x86_64__) || defined(_M_X64)
+            if (vector && columns == NR) {
+                pack_tile_avx2(k, input + x, plane, input_scale, input_activation, tile);
+            } else
+#endif
+            for (int kk = 0; kk < k; kk++) {
+                const float *row = input + (size_t)kk * plane + x;
+                for (int j = 0; j < columns; j++)
+                    tile[kk * NR + j] = input_scale ? activate_scalar(row[j] * input_scale[kk], input_activation) : row[j];
+            }
+            source = tile;
+            step = NR;
+        }
+        for (int p = panel0; p < panel1; p++) {
+            int rows = m - p * MR < MR ? m - p * MR : MR;
+            const float *pa = packed + (size_t)p * MR * k;
+            const float *b = bias ? bias + p * MR : NULL;
+            size_t at = (size_t)p * MR * plane + x;
+            const float *r = residual ? residual + at : NULL;
+#if defined(__x86_64__) || defined(_M_X64)
+            if (vector) {
+                tile_step_avx2(rows, k, pa, source, step, b, activation, r, out + at, plane, columns);
+                continue;
+            }
+#endif
+            (void)vector;
+            tile_scalar(rows, k, pa, source, NULL, step, b, activation, r, out + at, plane, columns);
+        }
+    }
+}

@@ -8,7 +8,9 @@ import SiamFCSupport
 /// BatchNormalization after a Conv is folded into its weights, and a Relu, Clip(0, 6) or HardSwish
 /// after a Conv is fused into it, when the Conv's output has no other reader. Anything
 /// unsupported is a one-line ``ONNXError`` naming the file, the node and the operator or
-/// attribute. Runs are bit-for-bit repeatable.
+/// attribute. The plan runs as an engine ``InferenceProgram`` (planned buffers, more fusions,
+/// both cores; operators without a planned kernel run on tensors). Runs are bit-for-bit
+/// repeatable, and one runner may serve several threads at once.
 ///
 /// ```swift
 /// let backbone = try ONNXGraphRunner(model: try ONNXModel(contentsOf: "nanotrackv2_backbone_sim.onnx"))
@@ -16,9 +18,12 @@ import SiamFCSupport
 /// ```
 public struct ONNXGraphRunner: Sendable {
     let plan: ONNXInferencePlan
+    /// The plan compiled for the engine's planned kernels (see ``InferenceProgram``).
+    let program: InferenceProgram
 
     public init(model: ONNXModel) throws(ONNXError) {
         plan = try ONNXInferencePlan(model: model)
+        program = plan.program()
     }
 
     /// The graph's inputs as the file declares them.
@@ -31,20 +36,73 @@ public struct ONNXGraphRunner: Sendable {
     /// Runs the graph. Every declared input must be given, with the declared rank and the
     /// declared batch and channel sizes; the last two dimensions of a 4-D input (its spatial
     /// size) may differ from the declared ones. Returns every graph output by name.
+    ///
+    /// The first run with new input shapes plans them (one run on tensors to learn every
+    /// value's shape, then buffers and kernels); later runs reuse the plan and its buffers.
+    /// Safe to call from several threads at once.
     public func run(inputs: [String: Tensor]) throws(ONNXError) -> [String: Tensor] {
-        try execute(inputs, observer: nil)
+        try runPlanned(inputs, timed: false).outputs
     }
 
-    /// Runs the graph like ``run(inputs:)`` and times each planned step (after folding and
-    /// fusion), in plan order. `run(inputs:)` reads no clock.
+    /// Runs the graph like ``run(inputs:)`` with the planned steps one after the other, and
+    /// times each (a planned step may hold several fused operators: `Conv+Add`). `run(inputs:)`
+    /// reads no clock.
     public func profile(inputs: [String: Tensor]) throws(ONNXError) -> (outputs: [String: Tensor], steps: [ONNXStepTiming]) {
-        var steps: [ONNXStepTiming] = []
-        steps.reserveCapacity(plan.steps.count)
-        let outputs = try execute(inputs) { step, stepInputs, output, seconds in
-            steps.append(ONNXStepTiming(label: step.label, operatorType: step.op.typeName, outputShape: output.shape,
-                                        seconds: seconds, flops: step.op.flops(stepInputs, output: output)))
+        var flops = [Int](repeating: 0, count: plan.steps.count)
+        var shapes = [[Int]](repeating: [], count: plan.steps.count)
+        var index = 0
+        _ = try execute(inputs) { step, stepInputs, output, _ in
+            flops[index] = step.op.flops(stepInputs, output: output)
+            shapes[index] = output.shape
+            index += 1
+        }
+        let (outputs, timings) = try runPlanned(inputs, timed: true)
+        let steps = timings.map { timing in
+            ONNXStepTiming(label: plan.steps[timing.steps[0]].label,
+                           operatorType: timing.steps.map { plan.steps[$0].op.typeName }.joined(separator: "+"),
+                           outputShape: timing.steps.last.map { shapes[$0] } ?? [], seconds: timing.seconds,
+                           flops: timing.steps.reduce(0) { $0 + flops[$1] })
         }
         return (outputs, steps)
+    }
+
+    private func runPlanned(_ given: [String: Tensor], timed: Bool) throws(ONNXError)
+        -> (outputs: [String: Tensor], timings: [InferenceProgram.StepTiming])
+    {
+        let tensors = try ordered(given)
+        do {
+            let (values, timings) = try program.run(tensors, timed: timed) {
+                // Every value's shape, from one run on tensors (which also names the node of a
+                // shape that does not fit).
+                var shapes = [[Int]?](repeating: nil, count: plan.slotCount)
+                for (i, input) in plan.inputs.enumerated() { shapes[input.slot] = tensors[i].shape }
+                _ = try execute(given) { step, _, output, _ in shapes[step.output] = output.shape }
+                return shapes
+            }
+            var outputs: [String: Tensor] = [:]
+            for (i, output) in plan.outputs.enumerated() { outputs[output.name] = values[i] }
+            return (outputs, timings)
+        } catch let error as ONNXError {
+            throw error
+        } catch let error as EngineError {
+            throw self.error(error.message)
+        } catch {
+            throw self.error("\(error)")
+        }
+    }
+
+    /// The given inputs in plan order, checked.
+    private func ordered(_ given: [String: Tensor]) throws(ONNXError) -> [Tensor] {
+        for name in given.keys.sorted() where !plan.inputs.contains(where: { $0.info.name == name }) {
+            throw error("'\(name)' is not an input of the graph (inputs: \(plan.inputs.map(\.info.name).joined(separator: ", ")))")
+        }
+        var tensors: [Tensor] = []
+        for (info, _) in plan.inputs {
+            guard let tensor = given[info.name] else { throw error("input '\(info.name)' is missing") }
+            try check(info, tensor)
+            tensors.append(tensor)
+        }
+        return tensors
     }
 
     /// Floating-point operations of one run on `inputs` (multiply-adds × 2 of Conv, Gemm and

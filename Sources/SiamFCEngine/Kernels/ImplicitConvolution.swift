@@ -53,8 +53,8 @@ extension Convolution {
                                 biasValues.withUnsafeBufferPointer { biasBase in
                                     sfc_conv_rows(Int32(g.groupOut), Int32(g.patchSize), packed.pointer + group * panelSize,
                                                   groupInput, tapBase, Int32(rowStep), Int32(oy0), Int32(oy1), Int32(ow),
-                                                  biasBase.baseAddress.map { $0 + group * g.groupOut }, relu ? 1 : 0,
-                                                  groupOutput, Int32(oh * ow))
+                                                  biasBase.baseAddress.map { $0 + group * g.groupOut },
+                                                  (relu ? FusedActivation.relu : .none).code, groupOutput, Int32(oh * ow), 0)
                                 }
                             }
                         }

@@ -1,0 +1,129 @@
+#include "CKernels.h"
+
+// Element-wise kernels of planned inference (see CKernels.h). The vector loops compute exactly
+// the scalar expressions (no FMA contraction), so both give the same bits.
+
+static inline float activate1(float v, int activation) {
+    switch (activation) {
+    case SFC_ACTIVATION_RELU: return v < 0.0f ? 0.0f : v;
+    case SFC_ACTIVATION_RELU6: return v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
+    case SFC_ACTIVATION_HARDSWISH: {
+        float t = v + 3.0f;
+        t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
+        return v * t * (1.0f / 6.0f);
+    }
+    default: return v;
+    }
+}
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+
+__attribute__((target("avx2"), always_inline))
+static inline __m256 activate8(__m256 v, int activation) {
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    switch (activation) {
+    case SFC_ACTIVATION_RELU: return _mm256_max_ps(v, zero);
+    case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
+    case SFC_ACTIVATION_HARDSWISH: {
+        __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
+        return _mm256_mul_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(1.0f / 6.0f));
+    }
+    default: return v;
+    }
+}
+
+// MODE 0: a + b; 1: a * scalar; 2: a alone.
+__attribute__((target("avx2"), always_inline))
+static inline size_t map_avx2(const float *a, const float *b, float scalar, size_t count, int activation, float *out,
+                              const int MODE) {
+    size_t i = 0;
+    const __m256 s = _mm256_set1_ps(scalar);
+    for (; i + 8 <= count; i += 8) {
+        __m256 v = _mm256_loadu_ps(a + i);
+        if (MODE == 0) v = _mm256_add_ps(v, _mm256_loadu_ps(b + i));
+        if (MODE == 1) v = _mm256_mul_ps(v, s);
+        _mm256_storeu_ps(out + i, activate8(v, activation));
+    }
+    return i;
+}
+
+__attribute__((target("avx2")))
+static size_t add_avx2(const float *a, const float *b, size_t count, int activation, float *out) {
+    return map_avx2(a, b, 0, count, activation, out, 0);
+}
+__attribute__((target("avx2")))
+static size_t scale_avx2(const float *a, float scalar, size_t count, int activation, float *out) {
+    return map_avx2(a, 0, scalar, count, activation, out, 1);
+}
+__attribute__((target("avx2")))
+static size_t activate_avx2(const float *a, size_t count, int activation, float *out) {
+    return map_avx2(a, 0, 0, count, activation, out, 2);
+}
+#define SFC_VECTOR(call) (!portable && sfc_small_gemm_available() ? (call) : 0)
+#else
+#define SFC_VECTOR(call) 0
+#endif
+
+void sfc_add(const float *a, const float *b, size_t count, int activation, float *out, int portable) {
+    for (size_t i = SFC_VECTOR(add_avx2(a, b, count, activation, out)); i < count; i++)
+        out[i] = activate1(a[i] + b[i], activation);
+}
+
+void sfc_scale_channels(const float *x, const float *scale, int channels, size_t plane, int activation, float *out,
+                        int portable) {
+    for (int c = 0; c < channels; c++) {
+        const float *src = x + (size_t)c * plane;
+        float *dst = out + (size_t)c * plane;
+        float s = scale[c];
+        for (size_t i = SFC_VECTOR(scale_avx2(src, s, plane, activation, dst)); i < plane; i++)
+            dst[i] = activate1(src[i] * s, activation);
+    }
+}
+
+void sfc_activate(const float *x, size_t count, int activation, float *out, int portable) {
+    for (size_t i = SFC_VECTOR(activate_avx2(x, count, activation, out)); i < count; i++)
+        out[i] = activate1(x[i], activation);
+}
+
+static float dot_scalar(const float *a, const float *b, int k, int start, float *lanes) {
+    // lanes: 8 partial sums (element i goes to lane i mod 8 while vectors last), added pairwise.
+    for (int i = start; i < k; i++) lanes[i & 7] += a[i] * b[i];
+    float s0 = (lanes[0] + lanes[4]) + (lanes[2] + lanes[6]), s1 = (lanes[1] + lanes[5]) + (lanes[3] + lanes[7]);
+    return s0 + s1;
+}
+
+#if defined(__x86_64__) || defined(_M_X64)
+__attribute__((target("avx2,fma")))
+static float dot_avx2(const float *a, const float *b, int k) {
+    __m256 acc = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 8 <= k; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, acc);
+    return dot_scalar(a, b, k, i, lanes);
+}
+#endif
+
+void sfc_matvec(int n, int k, const float *w, const float *x, float *y, int portable) {
+    for (int j = 0; j < n; j++) {
+        const float *row = w + (size_t)j * k;
+#if defined(__x86_64__) || defined(_M_X64)
+        if (!portable && sfc_small_gemm_available()) {
+            y[j] = dot_avx2(row, x, k);
+            continue;
+        }
+#endif
+        float lanes[8] = {0};
+        // The same lanes as the vector loop, so both give nearly the same sums.
+        for (int i = 0; i + 8 <= k; i += 8)
+            for (int l = 0; l < 8; l++) lanes[l] += row[i + l] * x[i + l];
+        y[j] = dot_scalar(row, x, k, k - k % 8, lanes);
+    }
+}
+
+void sfc_cpu_relax(void) {
+#if defined(__x86_64__) || defined(_M_X64)
+    __builtin_ia32_pause();
+#endif
+}
