@@ -32,7 +32,7 @@ static float activate(float v, int activation) {
     case SFC_ACTIVATION_HARDSWISH: {
         float t = v + 3.0f;
         t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
-        return v * t * (1.0f / 6.0f);
+        return v * t / 6.0f;
     }
     default: return v;
     }
@@ -146,7 +146,7 @@ static inline __m256 activate8(__m256 v, int activation) {
     case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
     case SFC_ACTIVATION_HARDSWISH: {
         __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
-        return _mm256_mul_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(1.0f / 6.0f));
+        return _mm256_div_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(6.0f));
     }
     default: return v;
     }

@@ -49,7 +49,8 @@ import SiamFCTracker
     }
 
     /// The light model's safetensors file tracks with the corrected size penalty; its ONNX export
-    /// (same network) gives the same boxes with the same penalty; `--scales` is refused.
+    /// (same network, run by the planned ONNX kernels, which round differently) gives the same
+    /// boxes within a pixel and the same scores within 1e-3; `--scales` is refused.
     @Test func trackRunsTheLightModelBothWays() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
@@ -63,7 +64,14 @@ import SiamFCTracker
                                 "--size-penalty", "corrected", "--out", dir + "/onnx.csv"])
         #expect(onnx.status == 0, "\(onnx.stderr)")
         let a = try String(contentsOfFile: dir + "/light.csv", encoding: .utf8), b = try String(contentsOfFile: dir + "/onnx.csv", encoding: .utf8)
-        #expect(a.split(separator: "\n").count == 7 && a == b)
+        let rowsA = a.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let rowsB = b.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rowsA.count == 6 && rowsB.count == 6)
+        for (x, y) in zip(rowsA, rowsB) {
+            #expect(x.count == 7 && y.count == 7 && x[0...1] == y[0...1])
+            for k in 2...5 { #expect(abs((Double(x[k]) ?? .nan) - (Double(y[k]) ?? .nan)) <= 1, "\(x) against \(y)") }
+            if !x[6].isEmpty { #expect(abs((Double(x[6]) ?? .nan) - (Double(y[6]) ?? .nan)) <= 1e-3, "\(x) against \(y)") }
+        }
         let scales = try CLI.run(["track", dir + "/seq", "--model", dir + "/light.safetensors", "--scales", "5"])
         #expect(scales.status != 0 && scales.stderrLines.count == 1 && scales.stderr.contains("--scales applies to SiamFC"))
     }

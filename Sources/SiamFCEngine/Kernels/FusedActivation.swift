@@ -47,12 +47,12 @@ public enum FusedActivation: Sendable, Equatable, CaseIterable {
     }
 }
 
-/// `x · min(max(x + 3, 0), 6) / 6`, evaluated as the C kernels do: `(x · clamp) · (1/6)`, a
-/// multiplication where a division would cost several times as much in the vector kernels.
+/// `x · min(max(x + 3, 0), 6) / 6`, evaluated as the C kernels do: `(x · clamp) / 6`, a true
+/// division (a multiplication by 1/6 rounds differently), so every path gives the same bits.
 @inlinable
 func hardSwishValue(_ v: Float) -> Float {
     let t = v + 3
-    return v * (t < 0 ? 0 : (t > 6 ? 6 : t)) * (1 / 6 as Float)
+    return v * (t < 0 ? 0 : (t > 6 ? 6 : t)) / 6
 }
 
 /// The derivative of HardSwish: 0 below −3, 1 above 3, `(2x + 3) / 6` between.
