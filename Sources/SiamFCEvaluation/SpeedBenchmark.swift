@@ -126,9 +126,9 @@ extension SpeedBenchmark.Report {
         text += row("", models.map(\.name))
         text += "ms per frame (median / p90)\n"
         var stages: [TrackerStage] = []
-        for stage in models.flatMap(\.stages) where !stages.contains(stage) && stage != Self.total { stages.append(stage) }
+        for stage in models.flatMap(\.stages) where !stages.contains(stage) && stage != SpeedBenchmark.total { stages.append(stage) }
         // Models of different families have different stages: the total comes last.
-        stages.append(Self.total)
+        stages.append(SpeedBenchmark.total)
         for stage in stages {
             text += row("  " + stage.label, models.map { model in
                 guard let spread = model.milliseconds[stage.key] else { return "-" }

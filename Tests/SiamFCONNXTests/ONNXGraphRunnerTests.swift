@@ -89,6 +89,19 @@ struct ONNXGraphRunnerTests {
         #expect(try runner.run(inputs: ["X": Tensor(zeros: [2, 1, 6, 5])])["Z"]?.shape == [2, 1, 4, 3])
     }
 
+    /// A runner and its planned program are freed with their last user, schedules included
+    /// (a program and its schedules once kept each other alive; the fuzzer's leak check found it).
+    @Test func programIsFreedWithTheRunner() throws {
+        weak var program: InferenceProgram?
+        try {
+            let runner = try ONNXGraphRunner(model: try Self.model(TinyModels.convRelu()))
+            _ = try runner.run(inputs: ["X": Tensor(zeros: [1, 1, 4, 4])])
+            program = runner.program
+            #expect(program != nil)
+        }()
+        #expect(program == nil)
+    }
+
     @Test func unsupportedAttributeIsOneLine() throws {
         var proto = TinyModels.convRelu()
         proto.graph.node[0] = TinyModels.node("Conv", ["X", "W", "B"], ["Y"], name: "Conv_12",

@@ -25,7 +25,8 @@ struct ScheduleNode {
 /// finished whenever that step starts (its ancestors in the step graph), so steps on parallel
 /// branches never share memory and need no extra ordering.
 final class InferenceSchedule: @unchecked Sendable {
-    let program: InferenceProgram
+    // Unowned: the program owns its schedules, and a strong reference back would leak both.
+    unowned let program: InferenceProgram
     let shapes: [[Int]]
     /// The slot whose buffer holds each slot's values (views share their input's).
     let root: [Int]
