@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "activation.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -25,19 +26,6 @@ size_t sfc_depthwise_scratch_size(int height, int width, int kernel, int stride,
     return stride == 1 ? plane : plane + (size_t)row_length(width, stride, padding) + 16;
 }
 
-static float activate(float v, int activation) {
-    switch (activation) {
-    case SFC_ACTIVATION_RELU: return v < 0.0f ? 0.0f : v;
-    case SFC_ACTIVATION_RELU6: return v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
-    case SFC_ACTIVATION_HARDSWISH: {
-        float t = v + 3.0f;
-        t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
-        return v * t / 6.0f;
-    }
-    default: return v;
-    }
-}
-
 // Copies the plane into the zero-padded scratch layout (phase-split rows for stride 2, see
 // sfc_padded_rows) and zeroes the slack after it.
 static void pad_plane(const float *input, int height, int width, int kernel, int stride, int padding, float *scratch,
@@ -60,7 +48,7 @@ static void depthwise_scalar(const float *scratch, int rs, const float *weight, 
             float sum = 0.0f;
             for (int ky = 0; ky < kernel; ky++)
                 for (int kx = 0; kx < kernel; kx++) sum += weight[ky * kernel + kx] * base[tap_offset(ky, kx, stride, rs)];
-            out[(size_t)oy * ow + ox] = activate(sum + bias, activation);
+            out[(size_t)oy * ow + ox] = sfc_activate1(sum + bias, activation);
         }
     }
 }
@@ -138,20 +126,6 @@ static void pad_plane_avx2(const float *input, int height, int width, int kernel
     }
 }
 
-__attribute__((target("avx2,fma")))
-static inline __m256 activate8(__m256 v, int activation) {
-    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
-    switch (activation) {
-    case SFC_ACTIVATION_RELU: return _mm256_max_ps(v, zero);
-    case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
-    case SFC_ACTIVATION_HARDSWISH: {
-        __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
-        return _mm256_div_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(6.0f));
-    }
-    default: return v;
-    }
-}
-
 // Rows of outputs computed together: independent accumulators hide the FMA latency, and
 // neighbouring output rows share input rows in L1.
 #define DW_ROWS 4
@@ -176,7 +150,7 @@ static inline void dw_tile(const float *scratch, int rs, const float *weight, in
         }
     }
     for (int r = 0; r < rows; r++) {
-        __m256 v = activate8(acc[r], activation);
+        __m256 v = sfc_activate8(acc[r], activation);
         float *dst = out + (size_t)(oy + r) * ow + ox;
         if (full) _mm256_storeu_ps(dst, v);
         else _mm256_maskstore_ps(dst, mask, v);
@@ -225,7 +199,7 @@ static inline void dw_tile3(const float *scratch, int rs, const __m256 *w, int S
         }
     }
     for (int r = 0; r < rows; r++) {
-        __m256 v = activate8(acc[r], activation);
+        __m256 v = sfc_activate8(acc[r], activation);
         float *dst = out + (size_t)(oy + r) * ow + ox;
         if (full) _mm256_storeu_ps(dst, v);
         else _mm256_maskstore_ps(dst, mask, v);

@@ -1,37 +1,11 @@
 #include "CKernels.h"
+#include "activation.h"
 
 // Element-wise kernels of planned inference (see CKernels.h). The vector loops compute exactly
 // the scalar expressions (no FMA contraction), so both give the same bits.
 
-static inline float activate1(float v, int activation) {
-    switch (activation) {
-    case SFC_ACTIVATION_RELU: return v < 0.0f ? 0.0f : v;
-    case SFC_ACTIVATION_RELU6: return v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
-    case SFC_ACTIVATION_HARDSWISH: {
-        float t = v + 3.0f;
-        t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
-        return v * t / 6.0f;
-    }
-    default: return v;
-    }
-}
-
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
-
-__attribute__((target("avx2"), always_inline))
-static inline __m256 activate8(__m256 v, int activation) {
-    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
-    switch (activation) {
-    case SFC_ACTIVATION_RELU: return _mm256_max_ps(v, zero);
-    case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
-    case SFC_ACTIVATION_HARDSWISH: {
-        __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
-        return _mm256_div_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(6.0f));
-    }
-    default: return v;
-    }
-}
 
 // MODE 0: a + b; 1: a * scalar; 2: a alone.
 __attribute__((target("avx2"), always_inline))
@@ -43,7 +17,7 @@ static inline size_t map_avx2(const float *a, const float *b, float scalar, size
         __m256 v = _mm256_loadu_ps(a + i);
         if (MODE == 0) v = _mm256_add_ps(v, _mm256_loadu_ps(b + i));
         if (MODE == 1) v = _mm256_mul_ps(v, s);
-        _mm256_storeu_ps(out + i, activate8(v, activation));
+        _mm256_storeu_ps(out + i, sfc_activate8(v, activation));
     }
     return i;
 }
@@ -67,7 +41,7 @@ static size_t activate_avx2(const float *a, size_t count, int activation, float 
 
 void sfc_add(const float *a, const float *b, size_t count, int activation, float *out, int portable) {
     for (size_t i = SFC_VECTOR(add_avx2(a, b, count, activation, out)); i < count; i++)
-        out[i] = activate1(a[i] + b[i], activation);
+        out[i] = sfc_activate1(a[i] + b[i], activation);
 }
 
 void sfc_scale_channels(const float *x, const float *scale, int channels, size_t plane, int activation, float *out,
@@ -77,13 +51,13 @@ void sfc_scale_channels(const float *x, const float *scale, int channels, size_t
         float *dst = out + (size_t)c * plane;
         float s = scale[c];
         for (size_t i = SFC_VECTOR(scale_avx2(src, s, plane, activation, dst)); i < plane; i++)
-            dst[i] = activate1(src[i] * s, activation);
+            dst[i] = sfc_activate1(src[i] * s, activation);
     }
 }
 
 void sfc_activate(const float *x, size_t count, int activation, float *out, int portable) {
     for (size_t i = SFC_VECTOR(activate_avx2(x, count, activation, out)); i < count; i++)
-        out[i] = activate1(x[i], activation);
+        out[i] = sfc_activate1(x[i], activation);
 }
 
 static float dot_scalar(const float *a, const float *b, int k, int start, float *lanes) {

@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "activation.h"
 
 #include <string.h>
 
@@ -23,19 +24,6 @@ void sfc_small_gemm_pack(int m, int k, const float *a, int lda, float *packed) {
     }
 }
 
-static float activate_scalar(float v, int activation) {
-    switch (activation) {
-    case SFC_ACTIVATION_RELU: return v < 0.0f ? 0.0f : v;
-    case SFC_ACTIVATION_RELU6: return v < 0.0f ? 0.0f : (v > 6.0f ? 6.0f : v);
-    case SFC_ACTIVATION_HARDSWISH: {
-        float t = v + 3.0f;
-        t = t < 0.0f ? 0.0f : (t > 6.0f ? 6.0f : t);
-        return v * t / 6.0f;
-    }
-    default: return v;
-    }
-}
-
 // Reference tile: the same sums in the same order (tap by tap) as the vector tile, so that
 // only the FMA rounding differs. Tap kk of column x is read at base[offsets[kk] + x], or at
 // base[kk * tap_step + x] when offsets is NULL.
@@ -48,7 +36,7 @@ static void tile_scalar(int rows, int k, const float *pa, const float *base, con
             for (int i = 0; i < MR; i++) sums[i] += pa[kk * MR + i] * v;
         }
         for (int i = 0; i < rows; i++) {
-            float v = activate_scalar(sums[i] + (bias ? bias[i] : 0.0f), activation);
+            float v = sfc_activate1(sums[i] + (bias ? bias[i] : 0.0f), activation);
             if (residual) v += residual[(size_t)i * ldc + x];
             c[(size_t)i * ldc + x] = v;
         }
@@ -68,20 +56,6 @@ int sfc_small_gemm_available(void) {
         __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
     }
     return value;
-}
-
-__attribute__((target("avx2,fma"), always_inline))
-static inline __m256 activate8(__m256 v, int activation) {
-    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
-    switch (activation) {
-    case SFC_ACTIVATION_RELU: return _mm256_max_ps(v, zero);
-    case SFC_ACTIVATION_RELU6: return _mm256_min_ps(_mm256_max_ps(v, zero), six);
-    case SFC_ACTIVATION_HARDSWISH: {
-        __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(v, _mm256_set1_ps(3.0f)), zero), six);
-        return _mm256_div_ps(_mm256_mul_ps(v, t), _mm256_set1_ps(6.0f));
-    }
-    default: return v;
-    }
 }
 
 // One 6x16 tile of outputs: twelve 8-float accumulators; per tap, two loads of 8 consecutive
@@ -133,8 +107,8 @@ static inline void tile_avx2(int rows, int k, const float *pa, const float *base
     for (int i = 0; i < rows; i++) {
         float *out = c + (size_t)i * ldc;
         __m256 offset = _mm256_set1_ps(bias ? bias[i] : 0.0f);
-        __m256 v0 = activate8(_mm256_add_ps(acc[i][0], offset), activation);
-        __m256 v1 = activate8(_mm256_add_ps(acc[i][1], offset), activation);
+        __m256 v0 = sfc_activate8(_mm256_add_ps(acc[i][0], offset), activation);
+        __m256 v1 = sfc_activate8(_mm256_add_ps(acc[i][1], offset), activation);
         if (full) {
             if (residual) {
                 v0 = _mm256_add_ps(v0, _mm256_loadu_ps(residual + (size_t)i * ldc));
@@ -205,8 +179,8 @@ static void pack_tile_avx2(int k, const float *input, int plane, const float *sc
         __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
         if (scale) {
             __m256 s = _mm256_set1_ps(scale[kk]);
-            a = activate8(_mm256_mul_ps(a, s), activation);
-            b = activate8(_mm256_mul_ps(b, s), activation);
+            a = sfc_activate8(_mm256_mul_ps(a, s), activation);
+            b = sfc_activate8(_mm256_mul_ps(b, s), activation);
         }
         _mm256_storeu_ps(tile + kk * NR, a);
         _mm256_storeu_ps(tile + kk * NR + 8, b);
@@ -239,7 +213,7 @@ void sfc_pointwise_conv(int k, const float *packed, int panel0, int panel1, int 
             for (int kk = 0; kk < k; kk++) {
                 const float *row = input + (size_t)kk * plane + x;
                 for (int j = 0; j < columns; j++)
-                    tile[kk * NR + j] = input_scale ? activate_scalar(row[j] * input_scale[kk], input_activation) : row[j];
+                    tile[kk * NR + j] = input_scale ? sfc_activate1(row[j] * input_scale[kk], input_activation) : row[j];
             }
             source = tile;
             step = NR;
