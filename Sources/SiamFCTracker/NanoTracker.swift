@@ -53,13 +53,7 @@ public final class NanoTracker: Tracker {
     }
 
     public func initialize(frame: RGBImage, box: BoundingBox) throws {
-        guard frame.width > 0, frame.height > 0 else { throw TrackerError("the first frame is empty") }
-        guard box.isValid else {
-            throw TrackerError("initial box \(box) must have a finite position and a positive width and height")
-        }
-        guard box.x <= Double(frame.width), box.y <= Double(frame.height), box.x + box.width > 1, box.y + box.height > 1 else {
-            throw TrackerError("initial box \(box) lies outside the \(frame.width)x\(frame.height) frame")
-        }
+        try TrackerInputChecks.initial(frame: frame, box: box)
         // Bounds the crop sides (and so memory) for any box that overlaps the frame.
         guard box.width <= 8 * Double(frame.width), box.height <= 8 * Double(frame.height) else {
             throw TrackerError("initial box \(box) is more than 8 times the \(frame.width)x\(frame.height) frame")
@@ -108,9 +102,7 @@ public final class NanoTracker: Tracker {
             throw TrackerError("update(frame:) called before initialize(frame:box:)")
         }
         frameNumber += 1
-        guard frame.width == frameSize.width, frame.height == frameSize.height else {
-            throw TrackerError("frame \(frameNumber) is \(frame.width)x\(frame.height), the first frame was \(frameSize.width)x\(frameSize.height)")
-        }
+        try TrackerInputChecks.next(frame: frame, number: frameNumber, firstSize: frameSize)
         var clock = Stopwatch()
         let (side, scale) = searchGeometry()
         let crop = crop(frame, side: side, output: NanoTrackConfiguration.searchSize)

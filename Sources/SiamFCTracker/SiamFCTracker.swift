@@ -54,13 +54,7 @@ public final class SiamFCTracker: Tracker {
 
     /// Starts tracking the target in `box` (OTB 1-based) on `frame`.
     public func initialize(frame: RGBImage, box: BoundingBox) throws {
-        guard frame.width > 0, frame.height > 0 else { throw TrackerError("the first frame is empty") }
-        guard box.isValid else {
-            throw TrackerError("initial box \(box) must have a finite position and a positive width and height")
-        }
-        guard box.x <= Double(frame.width), box.y <= Double(frame.height), box.x + box.width > 1, box.y + box.height > 1 else {
-            throw TrackerError("initial box \(box) lies outside the \(frame.width)x\(frame.height) frame")
-        }
+        try TrackerInputChecks.initial(frame: frame, box: box)
         center = (box.x - 1 + (box.width - 1) / 2, box.y - 1 + (box.height - 1) / 2)
         targetSize = (box.width, box.height)
         initialWidth = box.width
@@ -96,9 +90,7 @@ public final class SiamFCTracker: Tracker {
             throw TrackerError("update(frame:) called before initialize(frame:box:)")
         }
         frameNumber += 1
-        guard frame.width == frameSize.width, frame.height == frameSize.height else {
-            throw TrackerError("frame \(frameNumber) is \(frame.width)x\(frame.height), the first frame was \(frameSize.width)x\(frameSize.height)")
-        }
+        try TrackerInputChecks.next(frame: frame, number: frameNumber, firstSize: frameSize)
         var clock = Stopwatch()
         let crops = try searchCrops(frame)
         timings.crop = clock.lap()

@@ -142,11 +142,7 @@ enum TrackerTrainingDefaults: TrainingRunDefaults {
     static let lrHelp: ArgumentHelp = "Initial learning rate (default 1e-2)."
 
     /// A resumed run writes beside its checkpoint.
-    static func defaultOutput(resume: String?) -> String {
-        guard let resume else { return "runs/train" }
-        let parts = resume.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
-    }
+    static func defaultOutput(resume: String?) -> String { outputBesideCheckpoint(resume, otherwise: "runs/train") }
 }
 
 extension TrackerTrainingConfiguration: TrainingRunSettable {

@@ -147,11 +147,7 @@ enum LightTrainingDefaults: TrainingRunDefaults {
     static let batchSizeHelp: ArgumentHelp = "Pairs per batch (default 16)."
     static let lrHelp: ArgumentHelp = "Peak learning rate (default 2e-3)."
 
-    static func defaultOutput(resume: String?) -> String {
-        guard let resume else { return "runs/train-light" }
-        let parts = resume.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
-    }
+    static func defaultOutput(resume: String?) -> String { outputBesideCheckpoint(resume, otherwise: "runs/train-light") }
 }
 
 extension LightTrackTrainingConfiguration: TrainingRunSettable {

@@ -11,6 +11,15 @@ protocol TrainingRunDefaults {
     static func defaultOutput(resume: String?) -> String
 }
 
+extension TrainingRunDefaults {
+    /// A resumed run writes beside its checkpoint; a new one into `folder`.
+    static func outputBesideCheckpoint(_ resume: String?, otherwise folder: String) -> String {
+        guard let resume else { return folder }
+        let parts = resume.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
+
 /// The options of a training run that `siamfc train` and `siamfc mnist train` share.
 struct TrainingRunOptions<Defaults: TrainingRunDefaults>: ParsableArguments {
     @Option(help: Defaults.outHelp)
