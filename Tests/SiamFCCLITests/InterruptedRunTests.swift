@@ -64,7 +64,14 @@ import SiamFCSupport
             Date().timeIntervalSince(started) > 1
         }
         #expect(stopped.status == 1 && !stopped.signalled && stopped.stderr.contains("interrupted at frame"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("rows in \(dir)/out/boxes.csv.partial"), "\(stopped.stderr)")
         #expect(try String(contentsOfFile: dir + "/out/boxes.csv", encoding: .utf8) == "previous\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["boxes.csv"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted() == ["boxes.csv", "boxes.csv.partial"])
+        // The rows tracked so far, complete: the header, then one whole row per frame in order.
+        let rows = try String(contentsOfFile: dir + "/out/boxes.csv.partial", encoding: .utf8).split(separator: "\n")
+        #expect(rows.count > 2 && rows.count < 601 && rows[0] == "frame,file,pts_seconds,x,y,w,h,score,status")
+        for (i, row) in rows.dropFirst().enumerated() {
+            #expect(row.hasPrefix("\(i + 1),") && (row.hasSuffix(",tracked") || row.hasSuffix(",initial")))
+        }
     }
 }
