@@ -43,27 +43,36 @@ struct VideoDecodeBenchmark: ParsableCommand {
         print("video: \(file), \(info.codec), \(info.width)x\(info.height), \(count) frames")
         let tiny = try video == nil ? makeClip(in: work, frames: 1) : nil
 
-        var rows: [(String, Double)] = []
+        // The passes interleave the contenders, so that a change in the machine's load touches
+        // all of them alike. CPU time (every thread's, user and system) is reported beside the
+        // wall-clock rate because it depends far less on what else the machine is doing.
+        let hasFFmpeg = access(ffmpeg, X_OK) == 0
+        var rows: [(String, Double, Double)] = []
         for threads in [1, 0] {
             let label = threads == 1 ? "1 thread" : "auto threads"
-            let decode = try median((0..<passes).map { _ in try timeDecoder(file, threads: threads) })
-            rows.append(("ours: decode + RGB (\(label))", Double(count) / decode))
-            let reader = try median((0..<passes).map { _ in try timeReader(file, threads: threads) })
-            rows.append(("ours: VideoFrameReader (\(label))", Double(count) / reader))
-            guard access(ffmpeg, X_OK) == 0 else { continue }
             let threadArgs = ["-threads", threads == 1 ? "1" : "0"]
-            let run = try median((0..<passes).map { _ in try timeProcess(ffmpegArgs(file, threadArgs)) })
-            var corrected = run
-            if let tiny {
-                let startup = try median((0..<passes).map { _ in try timeProcess(ffmpegArgs(tiny, threadArgs)) })
-                corrected = run - startup
+            var decoder: [Timing] = [], reader: [Timing] = [], tool: [Timing] = [], startup: [Timing] = []
+            for _ in 0..<passes {
+                decoder.append(try measure { try decodeAll(file, threads: threads) })
+                reader.append(try measure { try readAll(file, threads: threads) })
+                guard hasFFmpeg else { continue }
+                tool.append(try timeProcess(ffmpegArgs(file, threadArgs)))
+                if let tiny { startup.append(try timeProcess(ffmpegArgs(tiny, threadArgs))) }
             }
-            rows.append(("ffmpeg: -f rawvideo -pix_fmt rgb24 (\(label))", Double(count) / corrected))
+            func row(_ name: String, _ runs: [Timing], minus base: [Timing] = []) {
+                let wall = Statistics.median(runs.map(\.wall)) - (base.isEmpty ? 0 : Statistics.median(base.map(\.wall)))
+                let cpu = Statistics.median(runs.map(\.cpu)) - (base.isEmpty ? 0 : Statistics.median(base.map(\.cpu)))
+                rows.append(("\(name) (\(label))", Double(count) / wall, cpu * 1000 / Double(count)))
+            }
+            row("ours: decode + RGB", decoder)
+            row("ours: VideoFrameReader", reader)
+            if hasFFmpeg { row("ffmpeg: -f rawvideo -pix_fmt rgb24", tool, minus: startup) }
         }
-        for (label, fps) in rows {
-            print(label.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%8.1f frames/s", fps))
+        print("".padding(toLength: 52, withPad: " ", startingAt: 0) + "  wall frames/s   CPU ms/frame")
+        for (label, fps, cpu) in rows {
+            print(label.padding(toLength: 52, withPad: " ", startingAt: 0) + String(format: "%16.1f %14.3f", fps, cpu))
         }
-        if access(ffmpeg, X_OK) != 0 { print("ffmpeg not found at \(ffmpeg): apt-get install ffmpeg (or ./scripts/setup --bench)") }
+        if !hasFFmpeg { print("ffmpeg not found at \(ffmpeg): apt-get install ffmpeg (or ./scripts/setup --bench)") }
         if tiny == nil { print("(ffmpeg's start-up is included: it is subtracted only for the default clip)") }
     }
 
@@ -90,27 +99,41 @@ struct VideoDecodeBenchmark: ParsableCommand {
         [ffmpeg, "-nostdin", "-v", "error"] + threads + ["-i", file, "-f", "rawvideo", "-pix_fmt", "rgb24", "-y", "/dev/null"]
     }
 
-    func timeDecoder(_ file: String, threads: Int) throws -> Double {
-        let start = monotonicSeconds()
+    struct Timing {
+        var wall: Double
+        var cpu: Double
+    }
+
+    /// CPU seconds (user and system) of every thread of this process so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+
+    func measure(_ body: () throws -> Void) throws -> Timing {
+        let (wall, cpu) = (monotonicSeconds(), Self.cpuSeconds())
+        try body()
+        return Timing(wall: monotonicSeconds() - wall, cpu: Self.cpuSeconds() - cpu)
+    }
+
+    func decodeAll(_ file: String, threads: Int) throws {
         let decoder = try VideoDecoder(path: file, threads: threads)
         var sink = 0
         while case .frame = try decoder.next() { sink &+= Int(try decoder.image().pixels[0]) }
         if sink == -1 { print("") }
-        return monotonicSeconds() - start
     }
 
-    func timeReader(_ file: String, threads: Int) throws -> Double {
-        let start = monotonicSeconds()
+    func readAll(_ file: String, threads: Int) throws {
         let reader = try VideoFrameReader(path: file, threads: threads)
         var sink = 0
         while let frame = try reader.next() { sink &+= Int(frame.image.pixels[0]) }
         if sink == -1 { print("") }
-        return monotonicSeconds() - start
     }
 
-    func median(_ values: [Double]) throws -> Double { Statistics.median(values) }
-
-    private func timeProcess(_ argv: [String]) throws -> Double {
+    private func timeProcess(_ argv: [String]) throws -> Timing {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
@@ -118,9 +141,10 @@ struct VideoDecodeBenchmark: ParsableCommand {
         let status = posix_spawn(&pid, argv[0], nil, nil, cArgs, environ)
         guard status == 0 else { throw ValidationError("cannot start \(argv[0]): \(String(cString: strerror(status)))") }
         var exit: Int32 = 0
-        waitpid(pid, &exit, 0)
+        var usage = rusage()
+        wait4(pid, &exit, 0, &usage)
         let elapsed = monotonicSeconds() - start
         guard exit == 0 else { throw ValidationError("\(argv.joined(separator: " ")) failed with status \(exit)") }
-        return elapsed
+        return Timing(wall: elapsed, cpu: Self.seconds(usage.ru_utime) + Self.seconds(usage.ru_stime))
     }
 }

@@ -50,6 +50,11 @@ struct sfc_video_decoder {
     int read_errors;
     uint8_t *rotate_buffer;
     size_t rotate_capacity;
+    // The colour matrix and range the conversion context was set up for (setting them again
+    // rebuilds its tables, which costs more than converting a small frame).
+    struct SwsContext *configured;
+    int configured_space;
+    int configured_full;
     // The last message libav* logged from this thread while working for this decoder.
     char log_message[SFC_VIDEO_MESSAGE_CAPACITY];
 };
@@ -533,14 +538,19 @@ int sfc_video_convert_rgb(sfc_video_decoder *d, uint8_t *rgb, size_t capacity, c
         return -1;
     }
     // The matrix and range the frame says it uses; unspecified means BT.601, as in ffmpeg.
-    int *inverse = NULL, *table = NULL, source_range = 0, destination_range = 0, brightness = 0, contrast = 0,
-        saturation = 0;
-    if (sws_getColorspaceDetails(d->sws, &inverse, &source_range, &table, &destination_range, &brightness, &contrast,
-                                 &saturation) >= 0) {
-        int space = f->colorspace != AVCOL_SPC_UNSPECIFIED ? (int)f->colorspace : SWS_CS_DEFAULT;
-        int full = is_full_range(format) || f->color_range == AVCOL_RANGE_JPEG;
-        sws_setColorspaceDetails(d->sws, sws_getCoefficients(space), full, table, destination_range, brightness,
-                                 contrast, saturation);
+    int space = f->colorspace != AVCOL_SPC_UNSPECIFIED ? (int)f->colorspace : SWS_CS_DEFAULT;
+    int full = is_full_range(format) || f->color_range == AVCOL_RANGE_JPEG;
+    if (d->configured != d->sws || d->configured_space != space || d->configured_full != full) {
+        int *inverse = NULL, *table = NULL, source_range = 0, destination_range = 0, brightness = 0, contrast = 0,
+            saturation = 0;
+        if (sws_getColorspaceDetails(d->sws, &inverse, &source_range, &table, &destination_range, &brightness,
+                                     &contrast, &saturation) >= 0) {
+            sws_setColorspaceDetails(d->sws, sws_getCoefficients(space), full, table, destination_range, brightness,
+                                     contrast, saturation);
+        }
+        d->configured = d->sws;
+        d->configured_space = space;
+        d->configured_full = full;
     }
     uint8_t *target = rgb;
     if (d->rotation != 0) {

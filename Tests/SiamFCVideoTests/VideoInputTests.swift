@@ -55,6 +55,10 @@ import SiamFCTestSupport
             #expect(name == "missing.mp4" ? error?.reason == .notFound : error?.reason == .unknownFormat, "\(text)")
         }
         #expect(throws: ImageIOError.self) { try VideoDecoder(path: dir) }
+        // A file FFmpeg reads, with no video in it: subtitles.
+        try writeFile(dir + "/captions.srt", "1\n00:00:00,000 --> 00:00:01,000\nhello\n\n2\n00:00:01,000 --> 00:00:02,000\nagain\n\n")
+        let subtitles = #expect(throws: ImageIOError.self) { try VideoDecoder(path: dir + "/captions.srt") }
+        #expect(subtitles?.description == dir + "/captions.srt: no video stream (1 stream of other kinds)")
     }
 
     @Test func framesOverThePixelLimitAreRefusedFromTheHeader() throws {
