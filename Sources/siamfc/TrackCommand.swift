@@ -116,8 +116,11 @@ struct TrackCommand: ParsableCommand {
         }
         let text = TrackingTable.text(results, format: format)
         try overlayOutput?.finish(partial: false)
+        if let overlayOutput, overlayOutput.isVideo { try? FileManager.default.removeItem(atPath: overlayOutput.path + ".partial") }
         if let out {
             try AtomicFile.write(text, to: out)
+            // A finished run supersedes what an earlier one that stopped early kept.
+            try? FileManager.default.removeItem(atPath: out + ".partial")
         } else {
             print(text, terminator: "")
         }

@@ -152,6 +152,9 @@ import SiamFCVideo
         #expect(result.stderr.contains("0005.jpg: truncated JPEG") && result.stderr.contains("kept 4 rows in \(dir)/boxes.csv.partial"))
         #expect(try String(contentsOfFile: dir + "/boxes.csv", encoding: .utf8) == "previous\n")
         #expect(rows(try String(contentsOfFile: dir + "/boxes.csv.partial", encoding: .utf8)).map { $0[0] } == ["1", "2", "3", "4"])
+        // A run that finishes supersedes the partial rows.
+        result = try CLI.run(["track", sequence, "--model", model, "--out", dir + "/boxes.csv", "--quiet"])
+        #expect(result.status == 0 && !FileSystem.exists(dir + "/boxes.csv.partial") && FileSystem.isFile(dir + "/boxes.csv"))
 
         // eval counts the skipped frame.
         result = try CLI.run(["eval", sequence, "--model", model, "--out", dir + "/eval", "--quiet"])
