@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "SiamFCSupport", targets: ["SiamFCSupport"]),
         .library(name: "SiamFCImageIO", targets: ["SiamFCImageIO"]),
+        .library(name: "SiamFCVideo", targets: ["SiamFCVideo"]),
         .library(name: "SiamFCDrawing", targets: ["SiamFCDrawing"]),
         .library(name: "SiamFCSynthetic", targets: ["SiamFCSynthetic"]),
         .library(name: "SiamFCEngine", targets: ["SiamFCEngine"]),
@@ -37,9 +38,17 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        // FFmpeg's libraries; libavformat's .pc file gives the include and library folders of all four.
+        .systemLibrary(
+            name: "CFFmpeg", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"]), .brew(["ffmpeg"])]),
 
         // C code that must stay in C: libjpeg and libpng report errors through longjmp.
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
+        // C code that keeps FFmpeg's API (and its differences between releases) out of Swift.
+        .target(name: "CVideoShim", dependencies: ["CFFmpeg"],
+                linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"),
+                                 .linkedLibrary("avutil")]),
         // Vectorised kernels: GEMM for convolutions with few output channels, depthwise convolution
         // and its gradient. include/module.modulemap exports every header in include/.
         .target(name: "CKernels"),
@@ -52,6 +61,8 @@ let package = Package(
         // Codecs, frames, sequences and ground truth. The engine does not depend on it.
         .target(name: "SiamFCImageIO", dependencies: ["SiamFCSupport", "CImageShim", "CImageKernels"]),
         .target(name: "SiamFCDrawing", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),
+        // Video files as frame sources (decoding, writing, inspection) and sequences of either kind.
+        .target(name: "SiamFCVideo", dependencies: ["SiamFCSupport", "SiamFCImageIO", "CVideoShim"]),
         // The renderer of the demo sequence and of test sequences.
         .target(name: "SiamFCSynthetic", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),
         .target(
@@ -66,7 +77,8 @@ let package = Package(
         // The bundled default model is a resource: trained by `siamfc train`, see MODEL.md.
         .target(name: "SiamFCTracker", dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCONNX"],
                 resources: [.copy("Resources/siamfc-default.safetensors")]),
-        .target(name: "SiamFCEvaluation", dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
+        .target(name: "SiamFCEvaluation",
+                dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCVideo", "SiamFCDrawing", "SiamFCTracker"]),
         .target(name: "SiamFCTraining",
                 dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
         // ONNX model files, read and validated; onnx.pb.swift is generated from onnx.proto by hand.
@@ -80,6 +92,7 @@ let package = Package(
             dependencies: [
                 "SiamFCSupport",
                 "SiamFCImageIO",
+                "SiamFCVideo",
                 "SiamFCDrawing",
                 "SiamFCSynthetic",
                 "SiamFCEngine",
@@ -102,6 +115,7 @@ let package = Package(
         .executableTarget(name: "FuzzGroundTruth", dependencies: ["FuzzSupport", "SiamFCImageIO"],
                           path: "Fuzz/FuzzGroundTruth"),
         .executableTarget(name: "FuzzONNX", dependencies: ["FuzzSupport", "SiamFCONNX"], path: "Fuzz/FuzzONNX"),
+        .executableTarget(name: "FuzzVideo", dependencies: ["FuzzSupport", "SiamFCVideo"], path: "Fuzz/FuzzVideo"),
 
         // Benchmarks print figures; they are run by hand, in release mode.
         .executableTarget(
@@ -109,6 +123,7 @@ let package = Package(
             dependencies: [
                 "SiamFCSupport",
                 "SiamFCImageIO",
+                "SiamFCVideo",
                 "SiamFCSynthetic",
                 "SiamFCEngine",
                 "SiamFCTracker",
@@ -122,6 +137,8 @@ let package = Package(
         .target(name: "SiamFCTestSupport", path: "Tests/SiamFCTestSupport"),
         .testTarget(name: "SiamFCSupportTests", dependencies: ["SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCImageIOTests", dependencies: ["SiamFCSupport", "SiamFCImageIO", "CImageKernels", "SiamFCTestSupport"]),
+        .testTarget(name: "SiamFCVideoTests",
+                    dependencies: ["SiamFCVideo", "SiamFCImageIO", "SiamFCSynthetic", "SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCDrawingTests", dependencies: ["SiamFCDrawing", "SiamFCImageIO", "SiamFCTestSupport"]),
         .testTarget(name: "SiamFCSyntheticTests",
                     dependencies: ["SiamFCSynthetic", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
@@ -137,10 +154,11 @@ let package = Package(
                            "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCEvaluationTests",
-            dependencies: ["SiamFCEvaluation", "SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCSupport", "SiamFCTestSupport"]),
+            dependencies: ["SiamFCEvaluation", "SiamFCTracker", "SiamFCEngine", "SiamFCImageIO", "SiamFCVideo", "SiamFCSynthetic",
+                           "SiamFCSupport", "SiamFCTestSupport"]),
         .testTarget(
             name: "SiamFCCLITests",
-            dependencies: ["siamfc", "SiamFCImageIO", "SiamFCSynthetic", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTraining",
+            dependencies: ["siamfc", "SiamFCImageIO", "SiamFCVideo", "SiamFCSynthetic", "SiamFCEngine", "SiamFCMNIST", "SiamFCTracker", "SiamFCTraining",
                            "SiamFCSupport", "SiamFCTestSupport"]),
         // Fixtures (ONNX graphs and onnxruntime's outputs, from scripts/onnx-fixtures.py) are read by path.
         .testTarget(name: "SiamFCONNXTests",

@@ -1,6 +1,7 @@
 import Foundation
 import SiamFCImageIO
 import SiamFCSupport
+import SiamFCVideo
 
 /// The finished sequences of an evaluation run, one JSON file each in `OUT/progress/`, written
 /// atomically as each sequence ends, so that an interrupted run resumes (`eval --resume`)
@@ -37,7 +38,7 @@ public struct EvaluationProgress: Sendable {
     /// The saved result of `sequence`, or nil when it has none. A file that does not parse, was
     /// made with another model or settings, or whose boxes do not match the sequence's frames
     /// is an error that names it.
-    public func load(_ sequence: FrameSequence) throws -> SequenceResult? {
+    public func load(_ sequence: MediaSequence) throws -> SequenceResult? {
         let file = path(sequence.name)
         guard FileSystem.isFile(file) else { return nil }
         let entry: Entry
@@ -52,9 +53,12 @@ public struct EvaluationProgress: Sendable {
             throw EvaluationError(path: file, "made with \(entry.model) (\(entry.settings)), not \(model) (\(settings)): "
                 + "resume with the same --model and --scales, or start again without --resume")
         }
-        guard entry.result.name == sequence.name, entry.result.boxes.count == sequence.frames.count,
-              entry.result.seconds.isFinite, entry.result.seconds >= 0 else {
-            throw EvaluationError(path: file, "does not match the sequence \(sequence.name) (\(sequence.frames.count) frames)")
+        // A video's frame count is known only by decoding it: its ground truth bounds it from below.
+        let frames = sequence.frameCount
+        guard entry.result.name == sequence.name, frames.map({ entry.result.boxes.count == $0 }) ?? true,
+              entry.result.boxes.count >= (sequence.groundTruth?.lineCount ?? 0),
+              entry.result.seconds.isFinite, entry.result.seconds >= 0, entry.result.skippedFrames >= 0 else {
+            throw EvaluationError(path: file, "does not match the sequence \(sequence.name) (\(frames.map { "\($0) frames" } ?? "a video"))")
         }
         return entry.result
     }

@@ -15,11 +15,15 @@ public struct SequenceSummary: Sendable, Codable, Equatable {
     /// Tracking time, kept so that merged shards give the overall speed exactly; nil in
     /// summaries written before it was recorded.
     public let seconds: Double?
+    /// Frames that could not be decoded (their boxes are the last box before them); nil in
+    /// summaries written before they were counted.
+    public let skippedFrames: Int?
     public let curves: TrackingMetrics.Curves
 
-    init(name: String, curves: TrackingMetrics.Curves, frames: Int, seconds: Double) {
+    init(name: String, curves: TrackingMetrics.Curves, frames: Int, seconds: Double, skippedFrames: Int = 0) {
         self.name = name
         self.frames = frames
+        self.skippedFrames = skippedFrames
         self.curves = curves
         successScore = curves.successScore
         precisionScore = curves.precisionScore
@@ -48,7 +52,8 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
 
     public init(tracker: String, results: [SequenceResult], shard: EvaluationShard? = nil, discoveredSequences: Int? = nil) {
         self.init(tracker: tracker,
-                  sequences: results.map { SequenceSummary(name: $0.name, curves: $0.curves, frames: $0.boxes.count, seconds: $0.seconds) },
+                  sequences: results.map { SequenceSummary(name: $0.name, curves: $0.curves, frames: $0.boxes.count, seconds: $0.seconds,
+                                                           skippedFrames: $0.skippedFrames) },
                   shard: shard, discoveredSequences: discoveredSequences)
     }
 
@@ -61,15 +66,17 @@ public struct EvaluationReport: Sendable, Codable, Equatable {
         self.discoveredSequences = discoveredSequences
         overall = SequenceSummary(name: "overall", curves: TrackingMetrics.average(sequences.map(\.curves)),
                                   frames: sequences.map(\.frames).reduce(0, +),
-                                  seconds: sequences.map(\.trackingSeconds).reduce(0, +))
+                                  seconds: sequences.map(\.trackingSeconds).reduce(0, +),
+                                  skippedFrames: sequences.map { $0.skippedFrames ?? 0 }.reduce(0, +))
     }
 
-    /// A fixed-width table: AUC, precision at 20 px, normalised precision and speed per sequence.
+    /// A fixed-width table: frames (and those skipped as undecodable), AUC, precision at 20 px,
+    /// normalised precision and speed per sequence.
     public var table: String {
-        var lines = ["sequence              frames    AUC  prec@20  norm.prec    fps"]
+        var lines = ["sequence              frames  skipped    AUC  prec@20  norm.prec    fps"]
         for s in sequences + [overall] {
             let name = s.name.count > 20 ? String(s.name.prefix(20)) : s.name.padding(toLength: 20, withPad: " ", startingAt: 0)
-            lines.append(name + String(format: "  %6d  %.3f    %.3f      %.3f  %5.1f", s.frames, s.successScore,
+            lines.append(name + String(format: "  %6d  %7d  %.3f    %.3f      %.3f  %5.1f", s.frames, s.skippedFrames ?? 0, s.successScore,
                                        s.precisionScore, s.normalizedPrecisionScore, s.framesPerSecond))
         }
         return lines.joined(separator: "\n") + "\n"

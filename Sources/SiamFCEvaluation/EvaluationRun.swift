@@ -1,6 +1,7 @@
 import SiamFCImageIO
 import SiamFCSupport
 import SiamFCTracker
+import SiamFCVideo
 
 /// One `siamfc eval` run of a model: the sequences of a shard (all of them without one), saved
 /// as each finishes so that an interrupted run resumes, then the report and its files.
@@ -58,7 +59,7 @@ public struct EvaluationRun {
         var saved: [String: SequenceResult] = [:]
         if resume {
             for path in selected {
-                if let result = try store.load(try FrameSequence(path: path)) { saved[path] = result }
+                if let result = try store.load(try MediaSequence(path: path)) { saved[path] = result }
             }
             log("resuming: \(saved.count) of \(selected.count) sequences already finished")
         } else {
@@ -73,7 +74,7 @@ public struct EvaluationRun {
                 progress: { path in progress(path, counter.increment(), remaining.count) },
                 finished: { try store.save($0) }, shouldStop: shouldStop)
         } catch is EvaluationInterrupted {
-            let finished = try selected.filter { try store.load(try FrameSequence(path: $0)) != nil }.count
+            let finished = try selected.filter { try store.load(try MediaSequence(path: $0)) != nil }.count
             throw Interrupted(finished: finished, total: selected.count, directory: store.directory)
         }
         precondition(fresh.count == remaining.count, "EvaluationRun: \(fresh.count) results for \(remaining.count) sequences")

@@ -2,6 +2,7 @@ import Dispatch
 import SiamFCImageIO
 import SiamFCSupport
 import SiamFCTracker
+import SiamFCVideo
 
 /// One sequence tracked from its first ground-truth box to its last frame.
 public struct SequenceResult: Sendable, Codable, Equatable {
@@ -11,12 +12,25 @@ public struct SequenceResult: Sendable, Codable, Equatable {
     public let curves: TrackingMetrics.Curves
     /// Tracking time (initialise and every update; decoding excluded).
     public let seconds: Double
+    /// Frames that could not be decoded: each keeps the box before it.
+    public let skippedFrames: Int
 
-    public init(name: String, boxes: [BoundingBox], curves: TrackingMetrics.Curves, seconds: Double) {
+    public init(name: String, boxes: [BoundingBox], curves: TrackingMetrics.Curves, seconds: Double, skippedFrames: Int = 0) {
         self.name = name
         self.boxes = boxes
         self.curves = curves
         self.seconds = seconds
+        self.skippedFrames = skippedFrames
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, boxes, curves, seconds, skippedFrames }
+
+    /// Results saved before skipped frames were counted read as having none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), boxes: try c.decode([BoundingBox].self, forKey: .boxes),
+                  curves: try c.decode(TrackingMetrics.Curves.self, forKey: .curves), seconds: try c.decode(Double.self, forKey: .seconds),
+                  skippedFrames: try c.decodeIfPresent(Int.self, forKey: .skippedFrames) ?? 0)
     }
 
     public var framesPerSecond: Double { seconds > 0 ? Double(boxes.count) / seconds : 0 }
@@ -29,28 +43,38 @@ public enum OnePassEvaluation {
         try FrameSequence.discover(roots)
     }
 
-    /// Tracks one sequence. Frames past the ground truth are tracked too (their boxes are
-    /// saved); only frames with ground truth are scored.
+    /// Tracks one sequence: a folder of images, or a folder holding one video file and its
+    /// ground truth. Frames past the ground truth are tracked too (their boxes are saved); only
+    /// frames with ground truth are scored. A frame that cannot be decoded is skipped, keeping
+    /// the last box, and counted (as `siamfc track` does).
     /// `shouldStop` is asked before every frame; when it says yes the sequence is abandoned with
     /// ``EvaluationInterrupted``.
     public static func run(_ path: String, model: any TrackerModel, shouldStop: () -> Bool = { false }) throws -> SequenceResult {
-        let sequence = try FrameSequence(path: path)
+        let sequence = try MediaSequence(path: path)
         guard let truth = sequence.groundTruth, let first = truth.box(at: 0) else {
             throw ImageIOError(path: path, reason: .noGroundTruth, message: "the first frame has no ground-truth box")
         }
         var boxes: [BoundingBox] = []
         var seconds = 0.0
+        var skipped = 0
         do {
-            try TrackingLoop.run(try model.makeTracker(), frames: FrameReader(files: sequence.frames), initialBox: first,
+            try TrackingLoop.run(try model.makeTracker(), frames: try sequence.frames(), initialBox: first,
                                  shouldStop: shouldStop) { frame, _ in
                 boxes.append(frame.box)
                 seconds += frame.trackSeconds
+                if frame.status == .skipped { skipped += 1 }
             }
         } catch is TrackingInterrupted {
             throw EvaluationInterrupted()
         }
+        // A folder's frames are counted when it is opened; a video's only now.
+        if truth.lineCount > boxes.count {
+            throw ImageIOError(path: truth.path, reason: .groundTruthLongerThanSequence,
+                               message: "\(truth.lineCount) ground-truth lines for \(boxes.count) frames")
+        }
         return SequenceResult(name: sequence.name, boxes: boxes,
-                              curves: TrackingMetrics.curves(predictions: boxes, groundTruth: truth.boxes), seconds: seconds)
+                              curves: TrackingMetrics.curves(predictions: boxes, groundTruth: truth.boxes), seconds: seconds,
+                              skippedFrames: skipped)
     }
 
     /// Tracks every sequence, `jobs` at a time. Results come back in the order of `paths` and do

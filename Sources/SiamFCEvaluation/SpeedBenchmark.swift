@@ -1,14 +1,19 @@
 import SiamFCImageIO
 import SiamFCSupport
 import SiamFCTracker
+import SiamFCVideo
 
 /// Tracking speed end to end and per stage (`siamfc bench`): a sequence is tracked from its
 /// initial box and every frame is timed, decoding included (frames are decoded on the
 /// tracking thread, without read-ahead, so each decode is timed). The first `warmup` updates
 /// are not measured. A sequence shorter than the frames asked for is played back and forth
-/// (1, 2, …, n, n−1, …, 1, 2, …) so that the target keeps moving smoothly.
+/// (1, 2, …, n, n−1, …, 1, 2, …) so that the target keeps moving smoothly. A video is played
+/// forward only (it decodes in order), so it must hold the frames asked for.
 public struct SpeedBenchmark: Sendable {
+    /// Image files; empty for a video.
     public let files: [String]
+    /// The video played instead of files.
+    public let video: String?
     public let initialBox: BoundingBox
     public let warmup: Int
     public let measured: Int
@@ -16,6 +21,17 @@ public struct SpeedBenchmark: Sendable {
     public init(files: [String], initialBox: BoundingBox, warmup: Int, measured: Int) {
         precondition(!files.isEmpty && warmup >= 0 && measured >= 1, "SpeedBenchmark: nothing to measure")
         self.files = files
+        video = nil
+        self.initialBox = initialBox
+        self.warmup = warmup
+        self.measured = measured
+    }
+
+    /// Plays a video's first `1 + warmup + measured` frames, which it must have.
+    public init(video: String, initialBox: BoundingBox, warmup: Int, measured: Int) {
+        precondition(warmup >= 0 && measured >= 1, "SpeedBenchmark: nothing to measure")
+        files = []
+        self.video = video
         self.initialBox = initialBox
         self.warmup = warmup
         self.measured = measured
@@ -91,10 +107,14 @@ public struct SpeedBenchmark: Sendable {
         let stages = model.stages
         var samples: [String: [Double]] = [:]
         var started = 0.0, ended = 0.0
-        try TrackingLoop.run(try model.makeTracker(), frames: FrameReader(files: playlist, readAhead: false),
-                             initialBox: initialBox) { frame, _ in
-            if frame.index == warmup { started = monotonicSeconds() }
-            guard frame.index > warmup else { return }
+        let frames: any FrameSource = try video.map { try VideoFrameReader(path: $0, readAhead: false) }
+            ?? FrameReader(files: playlist, readAhead: false)
+        var played = 0
+        try TrackingLoop.run(try model.makeTracker(), frames: frames, initialBox: initialBox, strict: true,
+                             limit: 1 + warmup + measured) { frame, _ in
+            defer { played += 1 }
+            if played == warmup { started = monotonicSeconds() }
+            guard played > warmup else { return }
             samples[Self.decode.key, default: []].append(frame.decodeSeconds * 1000)
             for (stage, seconds) in zip(stages, frame.stageSeconds) { samples[stage.key, default: []].append(seconds * 1000) }
             samples[Self.total.key, default: []].append((frame.decodeSeconds + frame.trackSeconds) * 1000)
@@ -103,6 +123,10 @@ public struct SpeedBenchmark: Sendable {
         let spreads = samples.mapValues { Spread(median: Statistics.median($0), p90: Statistics.percentile($0, 0.9)) }
         let flops = model.backboneFLOPsPerUpdate
         let backboneMedian = spreads["backbone"]?.median ?? 0
+        guard played == 1 + warmup + measured else {
+            throw ImageIOError(path: video ?? "", reason: .noImages,
+                               message: "\(played) frames: fewer than the \(1 + warmup + measured) asked for (1 + --warmup + --frames)")
+        }
         let elapsed = ended - started
         return ModelSpeed(
             name: name, path: model.source, framesPerSecond: elapsed > 0 ? Double(measured) / elapsed : 0,

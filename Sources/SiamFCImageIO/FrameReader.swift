@@ -8,13 +8,16 @@ import Darwin
 /// The frames of a list of image files, in order, decoded one frame ahead on a thread of its
 /// own, so that decoding frame `i + 1` overlaps with whatever the caller does with frame `i`
 /// (tracking, usually). With `readAhead: false` each frame is decoded when asked for, on the
-/// caller's thread, so that its decoding can be timed.
+/// caller's thread, so that its decoding can be timed. A file that cannot be decoded throws
+/// ``UnreadableFrame`` in its turn, and reading goes on with the next file.
 ///
 /// The decoding thread is a plain thread, not a task on the shared Dispatch pool: the engine's
 /// parallel loops use that pool, and a decode occupying one of its two workers would serialise
 /// them.
 public final class FrameReader: FrameSource {
     public let files: [String]
+    /// The index of the first file (when a run starts part-way into a folder).
+    public let firstIndex: Int
     private let decoder: ImageDecoder
     private let readAhead: Bool
     private var index = 0
@@ -23,7 +26,7 @@ public final class FrameReader: FrameSource {
     /// The result of one background decode, handed over once.
     private final class Pending: @unchecked Sendable {
         private let lock = Lock()
-        private var result: Result<RGBImage, Error>?
+        private var result: Result<DecodedImage, Error>?
         let file: String
         let decoder: ImageDecoder
 
@@ -33,11 +36,11 @@ public final class FrameReader: FrameSource {
         }
 
         func run() {
-            let outcome = Result { try decoder.decode(file: file) }
+            let outcome = Result { try decoder.decodeDetailed(file: file) }
             lock.withLockBroadcasting { result = outcome }
         }
 
-        func wait() -> Result<RGBImage, Error> {
+        func wait() -> Result<DecodedImage, Error> {
             lock.wait(until: { result != nil }) {
                 guard let result else { preconditionFailure("FrameReader: woken without a result") }
                 return result
@@ -45,8 +48,10 @@ public final class FrameReader: FrameSource {
         }
     }
 
-    public init(files: [String], decoder: ImageDecoder = ImageDecoder(), readAhead: Bool = true) {
+    public init(files: [String], firstIndex: Int = 0, decoder: ImageDecoder = ImageDecoder(), readAhead: Bool = true) {
+        precondition(firstIndex >= 0, "FrameReader: negative first index")
         self.files = files
+        self.firstIndex = firstIndex
         self.decoder = decoder
         self.readAhead = readAhead
     }
@@ -62,12 +67,24 @@ public final class FrameReader: FrameSource {
         guard index < files.count else { return nil }
         let i = index
         index += 1
-        guard readAhead else {
-            return Frame(index: i, name: files[i], image: try decoder.decode(file: files[i]))
+        let outcome: Result<DecodedImage, Error>
+        if readAhead {
+            let current = pending ?? start(i)
+            pending = index < files.count ? start(index) : nil
+            outcome = current.wait()
+        } else {
+            outcome = Result { try decoder.decodeDetailed(file: files[i]) }
         }
-        let current = pending ?? start(i)
-        pending = index < files.count ? start(index) : nil
-        return Frame(index: i, name: files[i], image: try current.wait().get())
+        switch outcome {
+        case .success(let decoded):
+            let warning = decoded.warningCount > 0
+                ? "\(decoded.warningCount) decoder warning(s), last: \(decoded.lastWarning ?? "")" : nil
+            return Frame(index: firstIndex + i, name: files[i], image: decoded.image, warning: warning)
+        case .failure(let error as ImageIOError):
+            throw UnreadableFrame(index: firstIndex + i, name: files[i], reason: error.message)
+        case .failure(let error):
+            throw error
+        }
     }
 
     private func start(_ i: Int) -> Pending {

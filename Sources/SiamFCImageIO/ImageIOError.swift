@@ -61,7 +61,7 @@ extension ImageIOError {
     }
 
     /// Runs `body`, reporting a ``FileError`` as an ``ImageIOError``.
-    static func translatingFileErrors<T>(_ body: () throws -> T) throws -> T {
+    public static func translatingFileErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as FileError {

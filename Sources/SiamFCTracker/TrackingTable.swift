@@ -1,16 +1,22 @@
+import Foundation
 import SiamFCImageIO
 import SiamFCSupport
 
 /// The files `siamfc track` writes: one row per frame, boxes `x,y,w,h` in OTB 1-based pixels.
 public enum TrackingTable {
     public enum Format: String, Sendable, CaseIterable {
-        /// `frame,file,x,y,w,h,score` with a header; the first row is the initial box, its score empty.
+        /// `frame,file,pts_seconds,x,y,w,h,score,status` with a header (see ``csvHeader``).
         case csv
         /// Plain `x,y,w,h` lines, as OTB toolkits read them.
         case otb
     }
 
-    public static let csvHeader = "frame,file,x,y,w,h,score"
+    /// `frame` is the frame's 1-based number in its source (a folder's file order, or a video's
+    /// frames counted from its first), `file` the image file or the video's file name,
+    /// `pts_seconds` a video frame's presentation timestamp in seconds from the start of the
+    /// stream (empty for image files), `score` the tracker's confidence (empty on the initial and
+    /// skipped rows), `status` one of ``TrackedFrame/Status``.
+    public static let csvHeader = "frame,file,pts_seconds,x,y,w,h,score,status"
 
     public static func text(_ frames: [TrackedFrame], format: Format) -> String {
         switch format {
@@ -21,11 +27,13 @@ public enum TrackingTable {
 
     public static func csv(_ frames: [TrackedFrame]) -> String {
         var text = csvHeader + "\n"
-        for (i, frame) in frames.enumerated() {
+        for frame in frames {
             let b = frame.box
             let fields = [BoundingBox.format(b.x), BoundingBox.format(b.y), BoundingBox.format(b.width), BoundingBox.format(b.height)]
             let score = frame.score.map { formatScore($0) } ?? ""
-            text += "\(i + 1),\(csvField(PathName.lastComponent(frame.name))),\(fields.joined(separator: ",")),\(score)\n"
+            let time = frame.time.flatMap { $0.isFinite ? formatSeconds($0) : nil } ?? ""
+            text += "\(frame.index + 1),\(csvField(PathName.lastComponent(frame.name))),\(time),"
+                + "\(fields.joined(separator: ",")),\(score),\(frame.status.rawValue)\n"
         }
         return text
     }
@@ -41,5 +49,3 @@ public enum TrackingTable {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
-
-import Foundation

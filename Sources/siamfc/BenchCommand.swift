@@ -4,6 +4,7 @@ import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCSupport
 import SiamFCTracker
+import SiamFCVideo
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +18,10 @@ struct BenchCommand: ParsableCommand {
             it prints the median and 90th percentile of each, frames/s end to end, the thread count, \
             the backbone's FLOPs per frame and the GFLOP/s it achieves (at its median time). \
             Frames are decoded one after another on the tracking thread (no read-ahead), so each \
-            decode is timed. The first --warmup updates are not measured. A sequence shorter than \
+            decode is timed. The first --warmup updates are not measured. A folder shorter than \
             the frames asked for is played back and forth (1, 2, ..., n, n-1, ..., 1, 2, ...) so \
-            the target keeps moving smoothly. Each --model is run in turn, one column each.
+            the target keeps moving smoothly; a video is played forward and must hold them. Each \
+            --model is run in turn, one column each.
             """)
 
     @OptionGroup var input: FrameOptions
@@ -53,18 +55,35 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let models = try ModelLoader.loadAll(model, heads: head, scales: scales, sizePenalty: sizePenalty)
-        let files = try FrameSequence.listFrames(input.frames).frames
+        let sequence = try MediaSequence(path: input.frames)
         let initial = try input.initialBox()
-        let measured = frames ?? max(1, files.count - 1 - warmup)
-        let first = try ImageDecoder().decode(file: files[0])
-        let benchmark = SpeedBenchmark(files: files, initialBox: initial, warmup: warmup, measured: measured)
+        let benchmark: SpeedBenchmark
+        let size: (width: Int, height: Int)
+        let count: Int
+        switch sequence.media {
+        case .images(let files):
+            count = files.count
+            let first = try ImageDecoder().decode(file: files[0])
+            size = (first.width, first.height)
+            benchmark = SpeedBenchmark(files: files, initialBox: initial, warmup: warmup, measured: frames ?? max(1, count - 1 - warmup))
+        case .video(let file):
+            count = try VideoDecoder.countFrames(path: file)
+            let available = count - 1 - warmup
+            guard available >= 1 else { throw CLIError("\(file): \(count) frames: too few for --warmup \(warmup) and 1 measured frame") }
+            if let frames, frames > available {
+                throw CLIError("\(file): \(count) frames: a video plays forward only, so --frames can be at most \(available) after --warmup \(warmup)")
+            }
+            let info = try VideoDecoder(path: file).info
+            size = (info.width, info.height)
+            benchmark = SpeedBenchmark(video: file, initialBox: initial, warmup: warmup, measured: frames ?? available)
+        }
+        let measured = benchmark.measured
         let speeds = try models.map { loaded in try benchmark.measure(loaded, name: ModelLoader.displayName(loaded)) }
-        let name = FrameSequence.locateGroundTruth(input.frames) != nil
-            ? (try? FrameSequence(path: input.frames).name) ?? PathName.lastComponent(input.frames)
-            : PathName.lastComponent(input.frames)
+        let name = sequence.isVideo || FrameSequence.locateGroundTruth(input.frames) != nil
+            ? sequence.name : PathName.lastComponent(input.frames)
         let report = SpeedBenchmark.Report(
-            sequence: name, path: input.frames, frameWidth: first.width, frameHeight: first.height,
-            sequenceFrames: files.count, initialBox: [initial.x, initial.y, initial.width, initial.height],
+            sequence: name, path: input.frames, frameWidth: size.width, frameHeight: size.height,
+            sequenceFrames: count, initialBox: [initial.x, initial.y, initial.width, initial.height],
             measuredFrames: measured, warmupUpdates: warmup, scales: models.contains { $0 is SiamFCModel } ? scales ?? 3 : nil, threads: Parallel.coreCount, models: speeds)
         if json {
             let encoder = JSONEncoder()

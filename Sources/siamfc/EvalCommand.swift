@@ -5,13 +5,17 @@ import SiamFCEvaluation
 import SiamFCImageIO
 import SiamFCTracker
 import SiamFCSupport
+import SiamFCVideo
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "One-pass evaluation on sequences in OTB, VOT or GOT-10k layout; comparison of trackers; merging of shards.",
+        abstract: "One-pass evaluation on sequences in OTB, VOT or GOT-10k layout (or video files with ground truth); comparison of trackers; merging of shards.",
         discussion: """
-            Each sequence is tracked from its first ground-truth box to its last frame. Metrics \
+            Each sequence is tracked from its first ground-truth box to its last frame. A sequence \
+            is a folder of frames, or a folder holding one video file and its ground truth. A frame \
+            that cannot be decoded is skipped (its box is the last one) and counted in the table's \
+            skipped column and in summary.json. Metrics \
             follow the GOT-10k toolkit: success AUC over IoU thresholds 0, 0.05, ..., 1, precision \
             at 20 px (centres at x + (w-1)/2), normalised precision (LaSOT's, area over 0 ... 0.5); \
             frames without ground truth are left out and curves are averaged over sequences. \
@@ -109,7 +113,7 @@ struct EvalCommand: ParsableCommand {
         let compared = try compare.map { try TrackerResults(directory: $0) }
         let selectedShard = try shard.map { try Self.parseShard($0, count: shardCount) }
         let discovered = paths.isEmpty ? [] : try OnePassEvaluation.discover(paths)
-        let sequences = try discovered.map { try FrameSequence(path: $0) }
+        let sequences = try discovered.map { try MediaSequence(path: $0) }
         if let twice = Self.firstDuplicate(sequences.map(\.name)) {
             throw CLIError("two sequence folders are named \(twice): their result files would collide")
         }

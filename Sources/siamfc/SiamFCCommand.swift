@@ -8,6 +8,6 @@ struct SiamFCCommand: ParsableCommand {
         discussion: """
             Boxes are x,y,w,h in OTB's 1-based pixel coordinates wherever they are read or written.
             """,
-        subcommands: [InspectCommand.self, MakeDemoCommand.self, TrackCommand.self, EvalCommand.self, BenchCommand.self, TrainCommand.self, MNISTCommand.self,
-                      TrainLightCommand.self, ModelCommand.self, ExportCommand.self])
+        subcommands: [InspectCommand.self, MakeDemoCommand.self, MakeVideoCommand.self, TrackCommand.self, EvalCommand.self, BenchCommand.self,
+                      TrainCommand.self, MNISTCommand.self, TrainLightCommand.self, ModelCommand.self, ExportCommand.self])
 }

@@ -68,9 +68,10 @@ import SiamFCTracker
         let rowsB = b.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rowsA.count == 6 && rowsB.count == 6)
         for (x, y) in zip(rowsA, rowsB) {
-            #expect(x.count == 7 && y.count == 7 && x[0...1] == y[0...1])
-            for k in 2...5 { #expect(abs((Double(x[k]) ?? .nan) - (Double(y[k]) ?? .nan)) <= 1, "\(x) against \(y)") }
-            if !x[6].isEmpty { #expect(abs((Double(x[6]) ?? .nan) - (Double(y[6]) ?? .nan)) <= 1e-3, "\(x) against \(y)") }
+            // frame,file,pts_seconds,x,y,w,h,score,status
+            #expect(x.count == 9 && y.count == 9 && x[0...2] == y[0...2] && x[8] == y[8])
+            for k in 3...6 { #expect(abs((Double(x[k]) ?? .nan) - (Double(y[k]) ?? .nan)) <= 1, "\(x) against \(y)") }
+            if !x[7].isEmpty { #expect(abs((Double(x[7]) ?? .nan) - (Double(y[7]) ?? .nan)) <= 1e-3, "\(x) against \(y)") }
         }
         let scales = try CLI.run(["track", dir + "/seq", "--model", dir + "/light.safetensors", "--scales", "5"])
         #expect(scales.status != 0 && scales.stderrLines.count == 1 && scales.stderr.contains("--scales applies to SiamFC"))

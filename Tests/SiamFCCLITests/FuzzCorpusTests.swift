@@ -8,7 +8,7 @@ import SiamFCImageIO
 @Suite struct FuzzCorpusTests {
     static let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
 
-    @Test(arguments: ["FuzzImageDecoding", "FuzzSafetensors", "FuzzIDX", "FuzzGroundTruth", "FuzzONNX"])
+    @Test(arguments: ["FuzzImageDecoding", "FuzzSafetensors", "FuzzIDX", "FuzzGroundTruth", "FuzzONNX", "FuzzVideo"])
     func corpusReplaysWithoutCrashing(target: String) throws {
         let folder = "/" + Self.root + "/Fuzz/Corpus/" + target
         let inputs = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }

@@ -4,6 +4,7 @@ import SiamFCImageIO
 import SiamFCTestSupport
 import SiamFCSynthetic
 import SiamFCSupport
+import SiamFCVideo
 
 /// SIGINT during `eval` and `track`: no partial output, and `eval --resume` finishes the job.
 @Suite struct InterruptedRunTests {
@@ -60,11 +61,23 @@ import SiamFCSupport
         try FileSystem.createDirectories(dir + "/out")
         try writeFile(dir + "/out/boxes.csv", "previous\n")
         let started = Date()
-        let stopped = try CLI.interrupt(["track", dir + "/long", "--out", dir + "/out/boxes.csv", "--quiet"]) {
+        let stopped = try CLI.interrupt(["track", dir + "/long", "--out", dir + "/out/boxes.csv", "--overlay", dir + "/out/boxes.mp4",
+                                         "--quiet"]) {
             Date().timeIntervalSince(started) > 1
         }
         #expect(stopped.status == 1 && !stopped.signalled && stopped.stderr.contains("interrupted at frame"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("rows in \(dir)/out/boxes.csv.partial"), "\(stopped.stderr)")
         #expect(try String(contentsOfFile: dir + "/out/boxes.csv", encoding: .utf8) == "previous\n")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out") == ["boxes.csv"])
+        #expect(stopped.stderr.contains("the overlay in \(dir)/out/boxes.mp4.partial"), "\(stopped.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted()
+            == ["boxes.csv", "boxes.csv.partial", "boxes.mp4.partial"])
+        // The rows tracked so far, complete: the header, then one whole row per frame in order.
+        let rows = try String(contentsOfFile: dir + "/out/boxes.csv.partial", encoding: .utf8).split(separator: "\n")
+        #expect(rows.count > 2 && rows.count < 601 && rows[0] == "frame,file,pts_seconds,x,y,w,h,score,status")
+        for (i, row) in rows.dropFirst().enumerated() {
+            #expect(row.hasPrefix("\(i + 1),") && (row.hasSuffix(",tracked") || row.hasSuffix(",initial")))
+        }
+        // The overlay video is finished, one frame per row.
+        #expect(try VideoDecoder.countFrames(path: dir + "/out/boxes.mp4.partial") == rows.count - 1)
     }
 }

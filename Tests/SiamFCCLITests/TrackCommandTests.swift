@@ -29,13 +29,13 @@ import SiamFCSupport
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try String(contentsOfFile: dir + "/boxes.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count == 7)
-        #expect(lines[0] == "frame,file,x,y,w,h,score")
+        #expect(lines[0] == "frame,file,pts_seconds,x,y,w,h,score,status")
         let truth = try #require(try FrameSequence(path: sequence).groundTruth?.box(at: 0))
-        #expect(lines[1] == "1,0001.jpg,\(truth),")
+        #expect(lines[1] == "1,0001.jpg,,\(truth),,initial")
         for (i, line) in lines.dropFirst(2).enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            #expect(fields.count == 7 && fields[0] == "\(i + 2)" && Double(fields[6]) != nil)
-            #expect(fields[2...5].allSatisfy { Double($0)?.isFinite == true })
+            #expect(fields.count == 9 && fields[0] == "\(i + 2)" && fields[2] == "" && Double(fields[7]) != nil && fields[8] == "tracked")
+            #expect(fields[3...6].allSatisfy { Double($0)?.isFinite == true })
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["boxes.csv", "model.safetensors", "seq"])
     }
@@ -92,11 +92,15 @@ import SiamFCSupport
         // A malformed box.
         result = try CLI.run(["track", sequence, "--model", model, "--box", "1,2,3"])
         #expect(result.status != 0 && result.stderr.contains("--box takes x,y,w,h"))
-        // A frame of another size, named in the error.
+        // A frame of another size, named in the error with --strict, skipped without it.
         try ImageEncoder.write(RGBImage(width: 100, height: 100), to: sequence + "/img/0004.jpg")
-        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30"])
+        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30", "--strict", "--quiet"])
         #expect(result.status == 1 && result.stderrLines.count == 1)
         #expect(result.stderr.contains("0004.jpg: frame 4 is 100x100, the first frame was 320x240"))
+        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30", "--quiet"])
+        #expect(result.status == 0 && result.stderrLines.count == 1, "\(result.stderr)")
+        let row4 = result.stdout.split(separator: "\n").first { $0.hasPrefix("4,0004.jpg,,") }
+        #expect(result.stderr.contains("1 of 6 frames could not be decoded") && row4?.hasSuffix(",,skipped") == true)
         // A model with a missing tensor, named.
         var broken = try SafetensorsFile.read(path: model)
         broken.tensors["backbone.conv4.0.bias"] = nil
@@ -104,7 +108,8 @@ import SiamFCSupport
         result = try CLI.run(["track", sequence, "--model", dir + "/broken.safetensors", "--box", "100,80,40,30"])
         #expect(result.status == 1 && result.stderr.contains("missing tensor backbone.conv4.0.bias"))
         // No partial output file is left behind by a failed run.
-        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30", "--out", dir + "/partial.csv"])
+        result = try CLI.run(["track", sequence, "--model", model, "--box", "100,80,40,30", "--out", dir + "/partial.csv", "--strict"])
         #expect(result.status == 1 && !FileManager.default.fileExists(atPath: dir + "/partial.csv"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/partial.csv.partial"))
     }
 }

@@ -56,9 +56,25 @@ import SiamFCSupport
             let frame = try #require(try reader.next())
             #expect(frame.name == files[i] && frame.index == i && frame.image.width == 4 + i)
         }
-        let error = #expect(throws: ImageIOError.self) { try reader.next() }
-        #expect(error?.path == files[3])
+        // The bad file is one unreadable frame, and reading goes on past it.
+        let error = #expect(throws: UnreadableFrame.self) { try reader.next() }
+        #expect(error?.name == files[3] && error?.index == 3 && error?.time == nil)
+        #expect(error?.description == files[3] + ": not a JPEG or PNG file (unrecognised signature 01 02 03)")
         #expect(try reader.next()?.image.width == 8)
+        #expect(try reader.next() == nil)
+    }
+
+    @Test func startsPartWayWithTheFilesOwnNumbers() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let files = try (0..<4).map { i -> String in
+            let path = dir + "/\(i).png"
+            try ImageEncoder.write(gradientImage(width: 4 + i, height: 3), to: path)
+            return path
+        }
+        let reader = FrameReader(files: Array(files[2...]), firstIndex: 2, readAhead: false)
+        #expect(try reader.next()?.index == 2)
+        #expect(try reader.next()?.index == 3)
         #expect(try reader.next() == nil)
     }
 }

@@ -27,6 +27,25 @@ private final class ScriptedTracker: Tracker {
     var stageSeconds: [Double] { [0.25, 0.5] }
 }
 
+/// A source whose frames at `unreadable` cannot be decoded, and whose frames at `wrongSize` are
+/// another size.
+private final class DamagedFrames: FrameSource {
+    let unreadable: Set<Int>, wrongSize: Set<Int>, count: Int
+    private var index = 0
+    init(count: Int, unreadable: Set<Int> = [], wrongSize: Set<Int> = []) {
+        (self.count, self.unreadable, self.wrongSize) = (count, unreadable, wrongSize)
+    }
+    var frameCount: Int? { count }
+    func next() throws -> Frame? {
+        guard index < count else { return nil }
+        defer { index += 1 }
+        if unreadable.contains(index) { throw UnreadableFrame(index: index, name: "f\(index).jpg", reason: "truncated JPEG") }
+        let size = wrongSize.contains(index) ? 9 : 8
+        return Frame(index: index, name: "f\(index).jpg", image: RGBImage(width: size, height: 6), time: Double(index) / 10,
+                     warning: index == 3 ? "1 decoder warning(s)" : nil)
+    }
+}
+
 /// A source whose frame `failAt` cannot be decoded.
 private final class BrokenFrames: FrameSource {
     let failAt: Int
@@ -110,5 +129,46 @@ private final class BrokenFrames: FrameSource {
         #expect(looped == expected)
         #expect(model.stages.map(\.key) == ["crop", "backbone", "correlation", "upsampleAndPeak"])
         #expect(model.backboneFLOPsPerUpdate == model.backbone.flops(batch: 5, size: 255))
+    }
+
+    @Test func unreadableAndMisfitFramesAreSkippedWithTheLastBox() throws {
+        let tracker = ScriptedTracker()
+        var seen: [TrackedFrame] = []
+        var sizes: [Int] = []
+        try TrackingLoop.run(tracker, frames: DamagedFrames(count: 7, unreadable: [2, 5], wrongSize: [4]), initialBox: Self.start) {
+            seen.append($0)
+            sizes.append($1.width)
+        }
+        #expect(seen.map(\.index) == Array(0..<7))
+        #expect(seen.map(\.status) == [.initial, .tracked, .skipped, .damaged, .skipped, .skipped, .tracked])
+        #expect(seen.map(\.box.x) == [3, 4, 4, 5, 5, 5, 6])
+        #expect(seen.map(\.score) == [nil, 0.1, nil, 0.2, nil, nil, 0.3])
+        #expect(tracker.updates == 3 && sizes == [8, 8, 8, 8, 8, 8, 8])
+        #expect(seen[2].problem == "f2.jpg: truncated JPEG")
+        #expect(seen[3].problem == "f3.jpg frame 4 (0.300 s): 1 decoder warning(s)")
+        #expect(seen[4].problem == "f4.jpg frame 5 (0.400 s): frame 5 is 9x6, the first frame was 8x6")
+        #expect(seen[1].time == 0.1 && seen[2].time == nil)
+    }
+
+    @Test func strictStopsAtTheFirstBadFrameAndTheFirstFrameMustDecode() throws {
+        var seen = 0
+        let error = #expect(throws: UnreadableFrame.self) {
+            try TrackingLoop.run(ScriptedTracker(), frames: DamagedFrames(count: 5, unreadable: [2]), initialBox: Self.start,
+                                 strict: true) { _, _ in seen += 1 }
+        }
+        #expect(error?.index == 2 && seen == 2)
+        #expect(throws: TrackerError.self) {
+            try TrackingLoop.run(ScriptedTracker(), frames: DamagedFrames(count: 5, wrongSize: [1]), initialBox: Self.start,
+                                 strict: true) { _, _ in }
+        }
+        #expect(throws: UnreadableFrame.self) {
+            try TrackingLoop.run(ScriptedTracker(), frames: DamagedFrames(count: 5, unreadable: [0]), initialBox: Self.start) { _, _ in }
+        }
+    }
+
+    @Test func limitEndsTheRun() throws {
+        var seen = 0
+        try TrackingLoop.run(ScriptedTracker(), frames: Self.frames(5), initialBox: Self.start, limit: 3) { _, _ in seen += 1 }
+        #expect(seen == 3)
     }
 }

@@ -4,18 +4,18 @@ import SiamFCImageIO
 
 /// The frames a command tracks and the box it starts from.
 struct FrameOptions: ParsableArguments {
-    @Argument(help: "A folder of frames, or a sequence folder with an img/ subfolder.")
+    @Argument(help: "A folder of frames, a sequence folder (img/ subfolder, or one video file and its ground truth), or a video file.")
     var frames: String
 
-    @Option(help: "Initial box x,y,w,h (OTB 1-based). Default: the first ground-truth line.")
+    @Option(help: "Initial box x,y,w,h (OTB 1-based). Default: the ground-truth line of the first frame tracked.")
     var box: String?
 
     func validate() throws {
         if let box, Self.parse(box) == nil { throw ValidationError("--box takes x,y,w,h, e.g. --box 120,80,40,60") }
     }
 
-    /// `--box` when given, otherwise the first line of the folder's ground truth.
-    func initialBox() throws -> BoundingBox {
+    /// `--box` when given, otherwise the ground-truth line of frame `index` (0-based).
+    func initialBox(at index: Int = 0) throws -> BoundingBox {
         if let box {
             guard let parsed = Self.parse(box) else { throw ValidationError("--box takes x,y,w,h, e.g. --box 120,80,40,60") }
             return parsed
@@ -24,8 +24,8 @@ struct FrameOptions: ParsableArguments {
             throw CLIError("\(frames): no initial box: pass --box x,y,w,h (no ground-truth file found)")
         }
         let truth = try GroundTruth.load(path: path, format: format)
-        guard let first = truth.box(at: 0) else {
-            throw CLIError("\(path): line 1 has no box (NaN or zero size): pass --box x,y,w,h")
+        guard let first = truth.box(at: index) else {
+            throw CLIError("\(path): line \(index + 1) has no box (missing, NaN or zero size): pass --box x,y,w,h")
         }
         return first
     }
