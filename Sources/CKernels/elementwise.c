@@ -1,14 +1,16 @@
 #include "CKernels.h"
 #include "activation.h"
 
+#include <math.h>
+
 // Element-wise kernels of planned inference (see CKernels.h). The vector loops compute exactly
-// the scalar expressions (no FMA contraction), so both give the same bits.
+// the scalar expressions (FMA only where the scalar form calls fmaf), so both give the same bits.
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 
 // MODE 0: a + b; 1: a * scalar; 2: a alone.
-__attribute__((target("avx2"), always_inline))
+__attribute__((target("avx2,fma"), always_inline))
 static inline size_t map_avx2(const float *a, const float *b, float scalar, size_t count, int activation, float *out,
                               const int MODE) {
     size_t i = 0;
@@ -22,15 +24,15 @@ static inline size_t map_avx2(const float *a, const float *b, float scalar, size
     return i;
 }
 
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static size_t add_avx2(const float *a, const float *b, size_t count, int activation, float *out) {
     return map_avx2(a, b, 0, count, activation, out, 0);
 }
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static size_t scale_avx2(const float *a, float scalar, size_t count, int activation, float *out) {
     return map_avx2(a, 0, scalar, count, activation, out, 1);
 }
-__attribute__((target("avx2")))
+__attribute__((target("avx2,fma")))
 static size_t activate_avx2(const float *a, size_t count, int activation, float *out) {
     return map_avx2(a, 0, 0, count, activation, out, 2);
 }
