@@ -62,40 +62,39 @@ void sfc_activate(const float *x, size_t count, int activation, float *out, int 
         out[i] = sfc_activate1(x[i], activation);
 }
 
-static float dot_scalar(const float *a, const float *b, int k, int start, float *lanes) {
-    // lanes: 8 partial sums (element i goes to lane i mod 8 while vectors last), added pairwise.
-    for (int i = start; i < k; i++) lanes[i & 7] += a[i] * b[i];
-    float s0 = (lanes[0] + lanes[4]) + (lanes[2] + lanes[6]), s1 = (lanes[1] + lanes[5]) + (lanes[3] + lanes[7]);
-    return s0 + s1;
+// Eight outputs at a time, each its own chain of FMAs from zero over i in order, as OpenCV 5's
+// dnn computes a one-row Gemm (NanoTrack's squeeze-and-excitation layers; a sum in several
+// lanes rounds differently). The eight chains are independent, so the FMA latency is hidden.
+__attribute__((always_inline))
+static inline void matvec_rows(int n, int k, const float *w, const float *x, float *y) {
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        float s[8] = {0};
+        for (int i = 0; i < k; i++)
+            for (int l = 0; l < 8; l++) s[l] = fmaf(w[(size_t)(j + l) * k + i], x[i], s[l]);
+        for (int l = 0; l < 8; l++) y[j + l] = s[l];
+    }
+    for (; j < n; j++) {
+        float s = 0.0f;
+        for (int i = 0; i < k; i++) s = fmaf(w[(size_t)j * k + i], x[i], s);
+        y[j] = s;
+    }
 }
 
 #if defined(__x86_64__) || defined(_M_X64)
 __attribute__((target("avx2,fma")))
-static float dot_avx2(const float *a, const float *b, int k) {
-    __m256 acc = _mm256_setzero_ps();
-    int i = 0;
-    for (; i + 8 <= k; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
-    float lanes[8];
-    _mm256_storeu_ps(lanes, acc);
-    return dot_scalar(a, b, k, i, lanes);
-}
+static void matvec_fma(int n, int k, const float *w, const float *x, float *y) { matvec_rows(n, k, w, x, y); }
 #endif
 
 void sfc_matvec(int n, int k, const float *w, const float *x, float *y, int portable) {
-    for (int j = 0; j < n; j++) {
-        const float *row = w + (size_t)j * k;
 #if defined(__x86_64__) || defined(_M_X64)
-        if (!portable && sfc_small_gemm_available()) {
-            y[j] = dot_avx2(row, x, k);
-            continue;
-        }
-#endif
-        float lanes[8] = {0};
-        // The same lanes as the vector loop, so both give nearly the same sums.
-        for (int i = 0; i + 8 <= k; i += 8)
-            for (int l = 0; l < 8; l++) lanes[l] += row[i + l] * x[i + l];
-        y[j] = dot_scalar(row, x, k, k - k % 8, lanes);
+    if (!portable && sfc_small_gemm_available()) {
+        matvec_fma(n, k, w, x, y);
+        return;
     }
+#endif
+    // fmaf rounds once whatever the CPU: the same values as the vector path.
+    matvec_rows(n, k, w, x, y);
 }
 
 void sfc_cpu_relax(void) {
