@@ -127,7 +127,9 @@ static void pad_plane_avx2(const float *input, int height, int width, int kernel
 }
 
 // Rows of outputs computed together: independent accumulators hide the FMA latency, and
-// neighbouring output rows share input rows in L1.
+// neighbouring output rows share input rows in L1. Each output is a chain of FMAs from zero over
+// the taps in (ky, kx) order, the bias added last: OpenCV 5's dnn rounds so (a chain started at
+// the bias rounds differently, and NanoTrack's boxes need OpenCV's outputs to the bit).
 #define DW_ROWS 4
 
 // Output rows oy .. oy+rows-1 (rows <= DW_ROWS), 8 columns from ox; `mask` selects the valid
@@ -136,7 +138,7 @@ __attribute__((target("avx2,fma"), always_inline))
 static inline void dw_tile(const float *scratch, int rs, const float *weight, int K, int S, __m256 bias, int activation,
                            float *out, int ow, int oy, int rows, int ox, int full, __m256i mask) {
     __m256 acc[DW_ROWS];
-    for (int r = 0; r < DW_ROWS; r++) acc[r] = bias;
+    for (int r = 0; r < DW_ROWS; r++) acc[r] = _mm256_setzero_ps();
     for (int ky = 0; ky < K; ky++) {
         for (int kx = 0; kx < K; kx++) {
             __m256 w = _mm256_broadcast_ss(weight + ky * K + kx);
@@ -150,7 +152,7 @@ static inline void dw_tile(const float *scratch, int rs, const float *weight, in
         }
     }
     for (int r = 0; r < rows; r++) {
-        __m256 v = sfc_activate8(acc[r], activation);
+        __m256 v = sfc_activate8(_mm256_add_ps(acc[r], bias), activation);
         float *dst = out + (size_t)(oy + r) * ow + ox;
         if (full) _mm256_storeu_ps(dst, v);
         else _mm256_maskstore_ps(dst, mask, v);
@@ -184,7 +186,7 @@ __attribute__((target("avx2,fma"), always_inline))
 static inline void dw_tile3(const float *scratch, int rs, const __m256 *w, int S, __m256 bias, int activation,
                             float *out, int ow, int oy, int rows, int ox, int full, __m256i mask) {
     __m256 acc[DW_ROWS];
-    for (int r = 0; r < DW_ROWS; r++) acc[r] = bias;
+    for (int r = 0; r < DW_ROWS; r++) acc[r] = _mm256_setzero_ps();
     for (int i = 0; i < (DW_ROWS - 1) * S + 3; i++) {
         const float *row = scratch + (size_t)(oy * S + i) * rs + ox;
         for (int kx = 0; kx < 3; kx++) {
@@ -199,7 +201,7 @@ static inline void dw_tile3(const float *scratch, int rs, const __m256 *w, int S
         }
     }
     for (int r = 0; r < rows; r++) {
-        __m256 v = sfc_activate8(acc[r], activation);
+        __m256 v = sfc_activate8(_mm256_add_ps(acc[r], bias), activation);
         float *dst = out + (size_t)(oy + r) * ow + ox;
         if (full) _mm256_storeu_ps(dst, v);
         else _mm256_maskstore_ps(dst, mask, v);

@@ -1,5 +1,6 @@
 import CKernels
 import Dispatch
+import Foundation
 import SiamFCSupport
 import Testing
 @testable import SiamFCEngine
@@ -235,13 +236,32 @@ import Testing
         for (n, k) in [(1, 1), (5, 7), (24, 96), (3, 33)] {
             let w = (0..<n * k).map { _ in Float.random(in: -1...1, using: &g) }
             let x = (0..<k).map { _ in Float.random(in: -1...1, using: &g) }
-            let expected = (0..<n).map { j in (0..<k).reduce(Float(0)) { $0 + w[j * k + $1] * x[$1] } }
+            // One FMA chain from zero per output, in order (OpenCV 5 dnn's rounding): to the bit.
+            let expected = (0..<n).map { j in (0..<k).reduce(Float(0)) { $0.addingProduct(w[j * k + $1], x[$1]) } }
             for portable in [Int32(1), 0] {
                 var y = [Float](repeating: .nan, count: n)
                 sfc_matvec(Int32(n), Int32(k), w, x, &y, portable)
-                #expect(zip(y, expected).allSatisfy { abs($0 - $1) < 1e-4 }, "\(n)x\(k) portable \(portable)")
+                #expect(y == expected, "\(n)x\(k) portable \(portable)")
             }
         }
+    }
+
+    /// OpenCV's sigmoid: the vector and scalar loops agree to the bit, stay within a few ulps of
+    /// the exact logistic function and pass NaN on.
+    @Test func sigmoidMatchesItsScalarFormAndTheLogistic() {
+        var g = SeededGenerator(seed: 98)
+        var x = (0..<203).map { _ in Float.random(in: -20...20, using: &g) }
+        x += [0, -0, 100, -100, 1e30, -1e30, .infinity, -.infinity, .nan, 88.5, -88.5, 87, -87]
+        var vector = [Float](repeating: 0, count: x.count), scalar = vector
+        sfc_sigmoid(x, x.count, &vector, 0)
+        sfc_sigmoid(x, x.count, &scalar, 1)
+        #expect(zip(vector, scalar).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
+        for (v, value) in zip(x, vector) where !v.isNaN {
+            let exact = Float(1 / (1 + exp(-Double(v))))
+            // Below about −88 OpenCV's exponential saturates: tiny values may flush to zero.
+            #expect(abs(value - exact) <= max(4 * exact.ulp, 1e-37), "sigmoid(\(v)) = \(value), exactly \(exact)")
+        }
+        #expect(vector[x.count - 5].isNaN)
     }
 
     /// A pooling after a depthwise convolution is computed with it, from the same planes.

@@ -56,10 +56,12 @@ void sfc_scale_channels(const float *x, const float *scale, int channels, size_t
                         int portable);
 // out[i] = act(x[i]).
 void sfc_activate(const float *x, size_t count, int activation, float *out, int portable);
+// out[i] = 1 / (1 + exp(-x[i])), rounded as OpenCV 5's dnn rounds it (its polynomial exp).
+void sfc_sigmoid(const float *x, size_t count, float *out, int portable);
 
-// y[j] = sum_i x[i] * w[j * k + i] for j < n (w is n x k, one row per output), each a dot
-// product in a fixed order: the matrix-vector products of squeeze-and-excitation layers, too
-// small for BLAS's call overhead.
+// y[j] = sum_i x[i] * w[j * k + i] for j < n (w is n x k, one row per output), each a chain of
+// fused multiply-adds from zero in i order: the matrix-vector products of squeeze-and-excitation
+// layers, too small for BLAS's call overhead.
 void sfc_matvec(int n, int k, const float *w, const float *x, float *y, int portable);
 
 // A pause hint for spin-waits (the x86 PAUSE instruction where there is one).

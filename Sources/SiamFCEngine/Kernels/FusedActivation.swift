@@ -10,7 +10,7 @@ public enum FusedActivation: Sendable, Equatable, CaseIterable {
     case relu
     /// `min(max(x, 0), 6)`.
     case relu6
-    /// `x · min(max(x + 3, 0), 6) / 6`.
+    /// `x · min(max(x + 3, 0), 6) / 6`, rounded as `x · clamp(fma(x, 1/6, 1/2), 0, 1)`.
     case hardSwish
 
     /// The activation of one value; the same expression the C kernels evaluate, so fused and
@@ -47,12 +47,13 @@ public enum FusedActivation: Sendable, Equatable, CaseIterable {
     }
 }
 
-/// `x · min(max(x + 3, 0), 6) / 6`, evaluated as the C kernels do: `(x · clamp) / 6`, a true
-/// division (a multiplication by 1/6 rounds differently), so every path gives the same bits.
+/// `x · min(max(x + 3, 0), 6) / 6`, evaluated as the C kernels do and as OpenCV 5's dnn does:
+/// `x · clamp(fma(x, 1/6, 1/2), 0, 1)`. Other groupings (a division by 6, `x + 3` first) round
+/// differently, and NanoTrack's boxes match OpenCV's only with its outputs to the bit.
 @inlinable
 func hardSwishValue(_ v: Float) -> Float {
-    let t = v + 3
-    return v * (t < 0 ? 0 : (t > 6 ? 6 : t)) / 6
+    let t = (0.5 as Float).addingProduct(v, 1 / 6 as Float)
+    return v * (t < 0 ? 0 : (t > 1 ? 1 : t))
 }
 
 /// The derivative of HardSwish: 0 below −3, 1 above 3, `(2x + 3) / 6` between.

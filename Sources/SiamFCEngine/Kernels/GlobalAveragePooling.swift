@@ -15,27 +15,41 @@ enum GlobalAveragePooling {
             Tensor(uninitialized: [x.shape[0], x.shape[1], 1, 1], pointer: { yb in
                 let (xs, ys) = (UncheckedSendable(xb), UncheckedSendable(yb))
                 Parallel.forEachChunk(planes, costPerItem: plane) { range in
-                    for p in range {
-                        ys.value[p] = sum(xs.value + p * plane, count: plane) / Float(plane)
-                    }
+                    means(xs.value + range.lowerBound * plane, planes: range.count, count: plane, into: ys.value + range.lowerBound)
                 }
             })
         }
     }
 
-    /// The sum of `count` floats in 16 interleaved partial sums (element i goes to sum i mod 16),
-    /// added pairwise at the end: vectorizable, and the same order on every run.
+    /// The sum of `count` floats added one after the other from zero, OpenCV 5's dnn order (a
+    /// sum in partial lanes rounds differently, and NanoTrack's boxes follow OpenCV's only with
+    /// its network outputs to the bit).
     @inline(__always)
     static func sum(_ row: UnsafePointer<Float>, count: Int) -> Float {
-        var acc = SIMD16<Float>()
-        var i = 0
-        while i + 16 <= count {
-            acc += UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
-            i += 16
-        }
-        var total = acc.sum()
-        while i < count { total += row[i]; i += 1 }
+        var total: Float = 0
+        for i in 0..<count { total += row[i] }
         return total
+    }
+
+    /// The means of `planes` consecutive planes of `count` floats each (`out[p]`), every sum in
+    /// ``sum(_:count:)``'s order; eight planes at a time, so that eight independent additions
+    /// hide each one's latency.
+    static func means(_ x: UnsafePointer<Float>, planes: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
+        var p = 0
+        while p + 8 <= planes {
+            let base = x + p * count
+            var acc = SIMD8<Float>()
+            for i in 0..<count {
+                acc += SIMD8(base[i], base[count + i], base[2 * count + i], base[3 * count + i],
+                             base[4 * count + i], base[5 * count + i], base[6 * count + i], base[7 * count + i])
+            }
+            for l in 0..<8 { out[p + l] = acc[l] / Float(count) }
+            p += 8
+        }
+        while p < planes {
+            out[p] = sum(x + p * count, count: count) / Float(count)
+            p += 1
+        }
     }
 
     /// Every element of a plane gets `dy / (H·W)`.

@@ -14,11 +14,12 @@ extension Tensor {
     }
 }
 
-/// `max(0, min(1, α·x + β))` as an ``ElementwiseFunction``.
+/// `max(0, min(1, α·x + β))` as an ``ElementwiseFunction``, with `α·x + β` one fused
+/// multiply-add as OpenCV 5's dnn computes it (NanoTrack's squeeze-and-excitation gates).
 struct HardSigmoidFunction: ElementwiseFunction {
     let alpha, beta: Float
     @inline(__always) func callAsFunction(_ v: Float) -> Float {
-        let t = alpha * v + beta
+        let t = beta.addingProduct(alpha, v)
         return t < 0 ? 0 : (t > 1 ? 1 : t)
     }
 }

@@ -165,10 +165,10 @@ final class InferenceSchedule: @unchecked Sendable {
             }
             guard groups == 1 else { return fallback }
             let packed = ScratchBuffer(count: sfc_small_gemm_packed_size(Int32(g.outChannels), Int32(g.patchSize)))
-            weight.withBaseAddress { w in
-                sfc_small_gemm_pack(Int32(g.outChannels), Int32(g.patchSize), w, Int32(g.patchSize), packed.pointer)
-            }
             if g.isPointwise {
+                weight.withBaseAddress { w in
+                    sfc_small_gemm_pack(Int32(g.outChannels), Int32(g.patchSize), w, Int32(g.patchSize), packed.pointer)
+                }
                 let panels = (g.outChannels + 5) / 6, tiles = (g.outPlane + 15) / 16
                 let wanted = max(1, min(maxChunks, g.outChannels * g.patchSize * g.outPlane / chunkWork))
                 // Pixel blocks keep an input tile in L1 for every panel; panels are split only
@@ -187,11 +187,28 @@ final class InferenceSchedule: @unchecked Sendable {
             let blocks = min(g.outHeight, max(1, min(maxChunks, perRow * g.outHeight / chunkWork)))
             let rowsPerBlock = (g.outHeight + blocks - 1) / blocks
             let slabRows = (rowsPerBlock - 1) * g.stride + g.kernelHeight
+            // Taps in (ky, kx, channel) order, channels innermost, as OpenCV 5's dnn sums them:
+            // each output is one chain of FMAs over the taps, so their order sets the rounding
+            // (NanoTrack's first layer, whose boxes need OpenCV's outputs to the bit). The
+            // weights are packed in the same order.
+            let taps = g.kernelHeight * g.kernelWidth
             var offsets = [Int32](repeating: 0, count: g.patchSize)
+            var order = [Int](repeating: 0, count: g.patchSize)
             for tap in 0..<g.patchSize {
-                let kx = tap % g.kernelWidth, ky = (tap / g.kernelWidth) % g.kernelHeight
-                let c = tap / (g.kernelWidth * g.kernelHeight)
+                let c = tap % g.inChannels, kyx = tap / g.inChannels
+                let ky = kyx / g.kernelWidth, kx = kyx % g.kernelWidth
+                order[tap] = c * taps + kyx
                 offsets[tap] = Int32((c * slabRows + ky) * rowLength + (kx % g.stride) * phaseWidth + kx / g.stride)
+            }
+            var reordered = [Float](repeating: 0, count: g.outChannels * g.patchSize)
+            weight.withBaseAddress { w in
+                for o in 0..<g.outChannels {
+                    for tap in 0..<g.patchSize { reordered[o * g.patchSize + tap] = w[o * g.patchSize + order[tap]] }
+                }
+            }
+            reordered.withUnsafeBufferPointer { w in
+                guard let w = w.baseAddress else { return }
+                sfc_small_gemm_pack(Int32(g.outChannels), Int32(g.patchSize), w, Int32(g.patchSize), packed.pointer)
             }
             return .direct(.init(input: x, g: g, packed: packed, offsets: offsets, bias: bias, activation: activation,
                                  rowsPerBlock: rowsPerBlock, blocks: (g.outHeight + rowsPerBlock - 1) / rowsPerBlock,

@@ -60,7 +60,8 @@ public enum ElementwiseOperation: Sendable, Equatable {
     case exp
 
     /// The same values as the engine's tensor operations (`activated`, `clipped`,
-    /// `hardSigmoid`, `sigmoid`, `exp`).
+    /// `hardSigmoid`, `exp`); the sigmoid is OpenCV 5 dnn's, within an ulp or two of `sigmoid`
+    /// (see `sfc_sigmoid`), so that ONNX graphs give OpenCV's outputs to the bit.
     func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .activation(let a): sfc_activate(x, count, a.code, x, 0)
@@ -68,7 +69,7 @@ public enum ElementwiseOperation: Sendable, Equatable {
         case .hardSigmoid(let alpha, let beta):
             let f = HardSigmoidFunction(alpha: alpha, beta: beta)
             for i in 0..<count { x[i] = f(x[i]) }
-        case .sigmoid: for i in 0..<count { x[i] = stableSigmoid(x[i]) }
+        case .sigmoid: sfc_sigmoid(x, count, x, 0)
         case .exp: for i in 0..<count { x[i] = expf(x[i]) }
         }
     }

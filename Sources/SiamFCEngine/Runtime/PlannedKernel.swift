@@ -141,7 +141,7 @@ enum PlannedKernel: @unchecked Sendable {
             }
             if let pool = d.pool {
                 let means = slot(pool)
-                for nc in first..<last { means[nc] = GlobalAveragePooling.sum(out + nc * g.outPlane, count: g.outPlane) / Float(g.outPlane) }
+                GlobalAveragePooling.means(out + first * g.outPlane, planes: last - first, count: g.outPlane, into: means + first)
             }
             return first * g.outPlane..<last * g.outPlane
         case .add(let a, let b, let count, let activation):
@@ -166,7 +166,7 @@ enum PlannedKernel: @unchecked Sendable {
         case .globalAveragePool(let x, let planes, let plane):
             let r = Self.split(planes, chunk: chunk, of: chunks, align: 1)
             let source = slot(x)
-            for p in r { out[p] = GlobalAveragePooling.sum(source + p * plane, count: plane) / Float(plane) }
+            GlobalAveragePooling.means(source + r.lowerBound * plane, planes: r.count, count: plane, into: out + r.lowerBound)
             return r
         case .gemm(let g) where g.m == 1 && g.transposeB && !g.transposeA:
             // One row: dot products, without BLAS's per-call overhead.
