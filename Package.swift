@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "SiamFCMNIST", dependencies: ["SiamFCSupport", "SiamFCEngine", "CZlib"]),
         // The bundled default model is a resource: trained by `siamfc train`, see MODEL.md.
         .target(name: "SiamFCTracker", dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCONNX"],
-                resources: [.copy("Resources/siamfc-default.safetensors")]),
+                resources: [.copy("Resources/light-default.safetensors"), .copy("Resources/siamfc-default.safetensors")]),
         .target(name: "SiamFCEvaluation",
                 dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCVideo", "SiamFCDrawing", "SiamFCTracker"]),
         .target(name: "SiamFCTraining",

@@ -6,5 +6,5 @@ struct BenchmarkCommand: ParsableCommand {
         commandName: "siamfc-benchmarks",
         abstract: "Benchmarks that print figures. Build with -c release.",
         subcommands: [DecodeBenchmark.self, EngineBenchmark.self, TrackingBenchmark.self, MemoryBenchmark.self, ONNXBenchmark.self,
-                      NanoTrackBenchmark.self, VideoDecodeBenchmark.self])
+                      NanoTrackBenchmark.self, VideoDecodeBenchmark.self, TuneBenchmark.self])
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SiamFCEngine
 import SiamFCImageIO
 import SiamFCSynthetic
 import SiamFCTracker
@@ -15,11 +16,14 @@ struct MemoryBenchmark: ParsableCommand {
     @Option(help: "Frames to track.")
     var frames = 10_000
 
-    @Option(help: "Tracking model (safetensors). Default: the bundled model.")
+    @Option(help: "Tracking model: SiamFC weights or a light model (.safetensors). Default: the bundled default model.")
     var model: String?
 
     func run() throws {
-        let tracking = try model.map { try SiamFCModel(contentsOf: $0) } ?? SiamFCModel.bundled()
+        let tracking: any TrackerModel = try model.map { path in
+            LightTrackNetwork.isLightModel(try SafetensorsFile.read(path: path))
+                ? try NanoTrackModel(lightModel: path) as any TrackerModel : try SiamFCModel(contentsOf: path)
+        } ?? BundledModel.default.load()
         let sequence = SyntheticSequence(configuration: .init(frameCount: frames))
         let checkpoints: Set<Int> = [1, 100, 1_000, frames / 2, frames]
         let start = Date()

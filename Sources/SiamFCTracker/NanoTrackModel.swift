@@ -46,10 +46,17 @@ public struct NanoTrackModel: TrackerModel {
                       configuration: configuration)
     }
 
-    /// Our light network from its model file (see ``LightTrackNetwork``). Its default settings
-    /// use the corrected size penalty (``NanoTrackConfiguration/lightTrack``).
+    /// Our light network from its model file (see ``LightTrackNetwork``), with the settings tuned
+    /// for it (``NanoTrackConfiguration/lightTrack``).
     public init(lightModel path: String, configuration: NanoTrackConfiguration = .lightTrack) throws {
-        try self.init(networks: try LightTrackNetwork(contentsOf: path).folded(), source: path, configuration: configuration)
+        try self.init(lightNetwork: try LightTrackNetwork(contentsOf: path), source: path, configuration: configuration)
+    }
+
+    /// Our light network, run as its ONNX export by the planned runner (see
+    /// ``ONNXNanoTrackNetworks/init(exporting:source:)``); errors name `source`.
+    public init(lightNetwork network: LightTrackNetwork, source: String, configuration: NanoTrackConfiguration = .lightTrack) throws {
+        try self.init(networks: try ONNXNanoTrackNetworks(exporting: try network.folded(), source: source), source: source,
+                      configuration: configuration)
     }
 
     /// Any pair of networks, checked against the interface; errors name `source` (and
@@ -124,7 +131,8 @@ public struct NanoTrackModel: TrackerModel {
     ]
 
     public var settings: String {
-        (networks is FoldedLightTrack ? "NanoTrack interface, light model, " : "NanoTrack, ") + configuration.summary
+        let light = networks is FoldedLightTrack || (networks as? ONNXNanoTrackNetworks)?.isLightModelExport == true
+        return (light ? "NanoTrack interface, light model, " : "NanoTrack, ") + configuration.summary
     }
 
     public func makeTracker() throws -> any Tracker { try NanoTracker(model: self) }

@@ -8,6 +8,8 @@ public struct ONNXNanoTrackNetworks: NanoTrackNetworks {
     public let head: ONNXGraphRunner
     public let backbonePath: String
     public let headPath: String
+    /// True for our light network's export built in memory (``init(exporting:source:)``).
+    public private(set) var isLightModelExport = false
 
     let backboneInput: String
     let backboneOutput: String
@@ -19,8 +21,24 @@ public struct ONNXNanoTrackNetworks: NanoTrackNetworks {
 
     /// Loads both graphs and checks their input and output counts; errors name the file.
     public init(backbone backbonePath: String, head headPath: String) throws {
-        backbone = try ONNXGraphRunner(model: try ONNXModel(contentsOf: backbonePath))
-        head = try ONNXGraphRunner(model: try ONNXModel(contentsOf: headPath))
+        try self.init(backbone: try ONNXModel(contentsOf: backbonePath), head: try ONNXModel(contentsOf: headPath),
+                      backbonePath: backbonePath, headPath: headPath)
+    }
+
+    /// Our light network through its ONNX export, built in memory (``FoldedLightTrack/backboneGraph()``
+    /// and ``FoldedLightTrack/headGraph()``): the planned runner runs it faster than the network's
+    /// layer-by-layer path, and exactly as OpenCV's `TrackerNano` runs the exported files.
+    public init(exporting network: FoldedLightTrack, source: String) throws {
+        try self.init(backbone: try ONNXModel(bytes: try network.backboneGraph().serialized(), path: source),
+                      head: try ONNXModel(bytes: try network.headGraph().serialized(), path: source),
+                      backbonePath: source, headPath: source)
+        isLightModelExport = true
+    }
+
+    /// Both graphs, already decoded; errors name the paths given.
+    public init(backbone backboneModel: ONNXModel, head headModel: ONNXModel, backbonePath: String, headPath: String) throws {
+        backbone = try ONNXGraphRunner(model: backboneModel)
+        head = try ONNXGraphRunner(model: headModel)
         self.backbonePath = backbonePath
         self.headPath = headPath
         guard backbone.inputs.count == 1, backbone.outputNames.count == 1 else {

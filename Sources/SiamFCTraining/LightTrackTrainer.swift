@@ -9,7 +9,8 @@ import SiamFCImageIO
 import SiamFCSupport
 import SiamFCTracker
 
-/// Trains a ``LightTrackNetwork`` from random initialisation on pairs of frames, as anchor-free
+/// Trains a ``LightTrackNetwork`` from random initialisation (or from the model of an earlier run,
+/// ``LightTrackTrainingConfiguration/initialModel``) on pairs of frames, as anchor-free
 /// Siamese trackers train: template and search crops go through the same backbone, the head
 /// predicts a class and a box per cell of the 16x16 map, and the losses are a balanced two-class
 /// cross-entropy on the labels (positives inside the ellipse of the target's box) and a GIoU loss
@@ -56,6 +57,13 @@ public final class LightTrackTrainer {
         } else {
             teacher = nil
             hintAdapter = nil
+        }
+        if tensors == nil, let initial = configuration.initialModel {
+            do {
+                try network.load(stateDict: try LightTrackNetwork(contentsOf: initial).stateDict(), prefix: "", source: initial)
+            } catch let error as EngineError {
+                throw TrainingError(error.description)
+            }
         }
         adam = Adam(parameters: network.parameters + (hintAdapter?.parameters ?? []), learningRate: configuration.learningRate,
                     weightDecay: configuration.weightDecay)

@@ -45,6 +45,9 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     public var seed: UInt64 = 1
     /// Steps between checkpoints (each epoch's end is saved as well).
     public var checkpointEvery = 100
+    /// A light model file from an earlier run of this trainer to start from, so that training
+    /// can go on over several sessions with a fresh schedule; nil starts from random weights.
+    public var initialModel: String?
 
     public init() {}
 

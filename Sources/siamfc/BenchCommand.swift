@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var input: FrameOptions
 
-    @Option(help: "Tracking model (.safetensors, or a NanoTrack backbone .onnx with --head); repeat it to compare models. Default: the bundled model.")
+    @Option(help: "Tracking model (.safetensors, a NanoTrack backbone .onnx with --head, or a bundled model's name: light-default, siamfc-default); repeat it to compare models. Default: the bundled light model.")
     var model: [String] = []
 
     @Option(help: "NanoTrack head (.onnx), one per ONNX --model, in the same order.")
@@ -41,8 +41,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "SiamFC: 3 or 5 search scales (default 3).")
     var scales: Int?
 
-    @Option(help: "NanoTrack: size penalty, opencv (default) or corrected.")
-    var sizePenalty: NanoTrackConfiguration.SizePenalty?
+    @OptionGroup var nanoTrack: NanoTrackOptions
 
     @Flag(help: "Print a JSON object instead of the table.")
     var json = false
@@ -54,7 +53,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let models = try ModelLoader.loadAll(model, heads: head, scales: scales, sizePenalty: sizePenalty)
+        let models = try ModelLoader.loadAll(model, heads: head, scales: scales, nanoTrack: nanoTrack)
         let sequence = try MediaSequence(path: input.frames)
         let initial = try input.initialBox()
         let benchmark: SpeedBenchmark

@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Directory for backbone.onnx and head.onnx (created if missing).")
     var onnx: String
 
-    @Option(help: "The light model (.safetensors) to export. Default: the bundled model.")
+    @Option(help: "The light model (.safetensors, or light-default) to export. Default: the bundled light model.")
     var model: String?
 
     @Option(help: "Export an untrained light model initialised with this seed, instead of --model.")
@@ -37,9 +37,7 @@ struct ExportCommand: ParsableCommand {
             network = try LightTrackNetwork(using: &generator)
             network.setTraining(false)
         } else {
-            guard let path = model ?? SiamFCModel.bundledPath else {
-                throw CLIError("the bundled model (\(SiamFCModel.bundledFileName)) is not next to this executable: pass --model FILE")
-            }
+            let path = try ModelLoader.resolve(model)
             let file: SafetensorsFile
             do {
                 file = try SafetensorsFile.read(path: path)

@@ -61,6 +61,9 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
     @Option(help: "Steps between checkpoints (default 100).")
     var checkpointEvery: Int?
 
+    @Option(help: "Start from the weights of this light model file (a model an earlier run of this trainer made) instead of random initialisation.")
+    var initialModel: String?
+
     func run() throws {
         let out = runOptions.output, quiet = runOptions.quiet
         let trainer: LightTrackTrainer
@@ -134,6 +137,7 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
         if let softBoxWeight { c.softBoxWeight = softBoxWeight }
         if let featureHintWeight { c.featureHintWeight = featureHintWeight }
         if let checkpointEvery { c.checkpointEvery = checkpointEvery }
+        c.initialModel = initialModel
         try c.validate()
         return c
     }

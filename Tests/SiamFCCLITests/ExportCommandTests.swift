@@ -48,9 +48,9 @@ import SiamFCTracker
         }
     }
 
-    /// The light model's safetensors file tracks with the corrected size penalty; its ONNX export
-    /// (same network, run by the planned ONNX kernels, which round differently) gives the same
-    /// boxes within a pixel and the same scores within 1e-3; `--scales` is refused.
+    /// The light model's safetensors file tracks with its own settings; its ONNX export files,
+    /// given the same settings, give the same rows (the model file runs as its export built in
+    /// memory); `--scales` is refused.
     @Test func trackRunsTheLightModelBothWays() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
@@ -61,17 +61,16 @@ import SiamFCTracker
         let light = try CLI.run(["track", dir + "/seq", "--model", dir + "/light.safetensors", "--out", dir + "/light.csv"])
         #expect(light.status == 0, "\(light.stderr)")
         let onnx = try CLI.run(["track", dir + "/seq", "--model", dir + "/backbone.onnx", "--head", dir + "/head.onnx",
-                                "--size-penalty", "corrected", "--out", dir + "/onnx.csv"])
+                                "--size-penalty", "corrected", "--window-influence", "0.275", "--penalty-k", "0.055",
+                                "--size-learning-rate", "0.175", "--out", dir + "/onnx.csv"])
         #expect(onnx.status == 0, "\(onnx.stderr)")
         let a = try String(contentsOfFile: dir + "/light.csv", encoding: .utf8), b = try String(contentsOfFile: dir + "/onnx.csv", encoding: .utf8)
         let rowsA = a.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let rowsB = b.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rowsA.count == 6 && rowsB.count == 6)
         for (x, y) in zip(rowsA, rowsB) {
-            // frame,file,pts_seconds,x,y,w,h,score,status
-            #expect(x.count == 9 && y.count == 9 && x[0...2] == y[0...2] && x[8] == y[8])
-            for k in 3...6 { #expect(abs((Double(x[k]) ?? .nan) - (Double(y[k]) ?? .nan)) <= 1, "\(x) against \(y)") }
-            if !x[7].isEmpty { #expect(abs((Double(x[7]) ?? .nan) - (Double(y[7]) ?? .nan)) <= 1e-3, "\(x) against \(y)") }
+            // The model file runs as its export, so with the same settings the rows are equal.
+            #expect(x.count == 9 && x == y, "\(x) against \(y)")
         }
         let scales = try CLI.run(["track", dir + "/seq", "--model", dir + "/light.safetensors", "--scales", "5"])
         #expect(scales.status != 0 && scales.stderrLines.count == 1 && scales.stderr.contains("--scales applies to SiamFC"))

@@ -8,7 +8,8 @@ import SiamFCVideo
 
 /// SIGINT during `eval` and `track`: no partial output, and `eval --resume` finishes the job.
 @Suite struct InterruptedRunTests {
-    /// Three 100-frame synthetic sequences, long enough to interrupt with the bundled model.
+    /// Three 100-frame synthetic sequences, long enough to interrupt with the bundled SiamFC
+    /// model (the light default finishes them too soon to interrupt reliably).
     static func sequences(_ dir: String) throws -> String {
         for i in 1...3 {
             let demo = SyntheticSequence(configuration: .init(width: 240, height: 180, frameCount: 100, seed: UInt64(i)))
@@ -17,14 +18,16 @@ import SiamFCVideo
         return dir + "/seqs"
     }
 
+    static let model = ["--model", "siamfc-default"]
+
     @Test func evalStopsCleanlyAndResumeMatchesAnUninterruptedRun() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
         let root = try Self.sequences(dir)
-        let whole = try CLI.run(["eval", root, "--out", dir + "/whole", "--jobs", "1", "--quiet"])
+        let whole = try CLI.run(["eval", root, "--out", dir + "/whole", "--jobs", "1", "--quiet"] + Self.model)
         #expect(whole.status == 0, "\(whole.stderr)")
 
-        let options = ["eval", root, "--out", dir + "/part", "--jobs", "1", "--quiet"]
+        let options = ["eval", root, "--out", dir + "/part", "--jobs", "1"] + Self.model + ["--quiet"]
         let stopped = try CLI.interrupt(options) {
             ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/part/progress")) ?? []).contains("s1.json")
         }
@@ -46,7 +49,7 @@ import SiamFCVideo
 
         // Saved results of another model are refused on resume.
         let other = try TrackCommandTests().fixture(dir + "/other", frames: 4)
-        _ = try CLI.interrupt(["eval", root, "--out", dir + "/mixed", "--jobs", "1", "--quiet"]) {
+        _ = try CLI.interrupt(["eval", root, "--out", dir + "/mixed", "--jobs", "1", "--quiet"] + Self.model) {
             ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/mixed/progress")) ?? []).contains("s1.json")
         }
         let mismatch = try CLI.run(["eval", root, "--out", dir + "/mixed", "--model", other.model, "--resume", "--quiet"])
@@ -62,7 +65,7 @@ import SiamFCVideo
         try writeFile(dir + "/out/boxes.csv", "previous\n")
         let started = Date()
         let stopped = try CLI.interrupt(["track", dir + "/long", "--out", dir + "/out/boxes.csv", "--overlay", dir + "/out/boxes.mp4",
-                                         "--quiet"]) {
+                                         "--quiet"] + Self.model) {
             Date().timeIntervalSince(started) > 1
         }
         #expect(stopped.status == 1 && !stopped.signalled && stopped.stderr.contains("interrupted at frame"), "\(stopped.stderr)")

@@ -8,6 +8,27 @@ import SiamFCTracker
 
 /// `--model backbone.onnx --head head.onnx`: NanoTrack in track, bench and eval.
 @Suite struct NanoTrackCommandTests {
+    /// The default model is the bundled light one; `siamfc-default` names the bundled SiamFC;
+    /// the tracking settings given change the light model's boxes.
+    @Test func bundledModelsByNameAndTheirSettings() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, _) = try TrackCommandTests().fixture(dir, frames: 12)
+        func boxes(_ options: [String]) throws -> [Substring] {
+            let result = try CLI.run(["track", sequence, "--format", "otb", "--out", dir + "/b.txt", "--quiet"] + options)
+            #expect(result.status == 0, "\(options): \(result.stderr)")
+            return try String(contentsOfFile: dir + "/b.txt", encoding: .utf8).split(separator: "\n")
+        }
+        let implicit = try boxes([]), named = try boxes(["--model", "light-default"])
+        #expect(implicit.count == 12 && implicit == named)
+        let siamfc = try boxes(["--model", "siamfc-default"])
+        #expect(siamfc.count == 12 && siamfc != implicit)
+        let settings = try boxes(["--window-influence", "0", "--penalty-k", "0", "--size-learning-rate", "1"])
+        #expect(settings.count == 12 && settings != implicit)
+        let bench = try CLI.run(["bench", sequence, "--frames", "4", "--warmup", "1", "--model", "siamfc-default", "--json"])
+        #expect(bench.status == 0 && bench.stdout.contains("siamfc-default"), "\(bench.stderr)")
+    }
+
     @Test func modelAndHeadMustGoTogether() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
@@ -16,6 +37,11 @@ import SiamFCTracker
             (["track", dir, "--model", dir + "/m.safetensors", "--head", dir + "/h.onnx"], "goes with an ONNX backbone"),
             (["track", dir, "--model", dir + "/b.onnx", "--head", dir + "/h.onnx", "--scales", "5"], "--scales applies to SiamFC"),
             (["track", dir, "--model", dir + "/m.safetensors", "--size-penalty", "corrected"], "--size-penalty applies to NanoTrack"),
+            (["track", dir, "--model", dir + "/m.safetensors", "--penalty-k", "0.1", "--window-influence", "0.3"],
+             "--window-influence, --penalty-k apply to NanoTrack"),
+            (["track", dir, "--model", "siamfc-default", "--size-learning-rate", "0.3"], "--size-learning-rate applies to NanoTrack"),
+            (["track", dir, "--window-influence", "1.5"], "window influence 1.5 must be within 0...1"),
+            (["track", dir, "--penalty-k=-1"], "penalty k -1.0 must be at least 0"),
             (["bench", dir, "--box", "1,1,5,5", "--model", dir + "/b.onnx"], "1 ONNX --model file but 0 --head files"),
         ]
         try writeFile(dir + "/0001.jpg", [0xFF, 0xD8, 0xFF])

@@ -80,6 +80,26 @@ import SiamFCSupport
         #expect(rows == 8)
     }
 
+    /// A run given an earlier run's model starts from its weights (and batch-norm statistics),
+    /// not from random ones; a file that is not a light model is refused with its name.
+    @Test func initialModelReplacesTheRandomStart() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let data = try Self.fixture(dir)
+        var generator = SplitMix64(seed: 99)
+        let earlier = try LightTrackNetwork(using: &generator)
+        try earlier.save(to: dir + "/earlier.safetensors")
+        var c = Self.configuration(data)
+        c.initialModel = dir + "/earlier.safetensors"
+        let started = try LightTrackTrainer(configuration: c)
+        #expect(started.network.stateDict() == earlier.stateDict())
+        let random = try LightTrackTrainer(configuration: Self.configuration(data))
+        #expect(random.network.stateDict() != earlier.stateDict())
+        try writeFile(dir + "/other.safetensors", "not a model")
+        c.initialModel = dir + "/other.safetensors"
+        #expect { try LightTrackTrainer(configuration: c) } throws: { "\($0)".contains(dir + "/other.safetensors") }
+    }
+
     @Test func settingsThatCannotTrainAreRefused() {
         var c = LightTrackTrainingConfiguration()
         #expect(throws: TrainingError.self) { try c.validate() }
