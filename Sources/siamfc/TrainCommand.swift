@@ -81,14 +81,7 @@ struct TrainCommand: ParsableCommand, ConfigurationOptions {
         do {
             outcome = try trainer.train(directory: out, progress: { bar.show($0, speedDecimals: 1) },
                                         validate: validationSequences.isEmpty ? nil : { model in
-                let results = try OnePassEvaluation.run(validationSequences, model: model.with(configuration: .threeScale),
-                                                        jobs: Parallel.coreCount)
-                let curves = TrackingMetrics.average(results.map(\.curves))
-                if !quiet {
-                    printError(String(format: "%@: validation AUC %.3f, precision@20 %.3f on %d sequences", model.source,
-                                      curves.successScore, curves.precisionScore, results.count))
-                }
-                return (curves.successScore, curves.precisionScore)
+                try TrainingReport.validate(model.with(configuration: .threeScale), on: validationSequences, quiet: quiet)
             }, shouldStop: { interrupt.isRaised })
         } catch let error as TrackerError {
             throw CLIError(error.message)
@@ -99,11 +92,8 @@ struct TrainCommand: ParsableCommand, ConfigurationOptions {
         case .interrupted:
             throw interruptedRunError(checkpoint: checkpointPath)
         case .finished:
-            let last = trainer.state.losses.suffix(c.stepsPerEpoch)
-            print(String(format: "finished %d steps in %@ (%.1f pairs/s), last epoch's mean loss %.4f", trainer.state.step,
-                         formatDuration(trainer.state.elapsedSeconds),
-                         Double(trainer.state.step * c.batchSize) / max(trainer.state.elapsedSeconds, 1e-9),
-                         last.reduce(0, +) / Float(max(last.count, 1))))
+            TrainingReport.printFinished(steps: trainer.state.step, seconds: trainer.state.elapsedSeconds, batchSize: c.batchSize,
+                                         lastEpochLosses: trainer.state.losses.suffix(c.stepsPerEpoch))
             if let v = trainer.state.validation.last {
                 print(String(format: "validation AUC %.3f, precision@20 %.3f", v.successScore, v.precisionScore))
             }

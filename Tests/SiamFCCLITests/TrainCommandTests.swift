@@ -28,6 +28,25 @@ import SiamFCSupport
         #expect(tracked.status == 0 && tracked.stdout.split(separator: "\n").count == 8, "\(tracked.stderr)")
     }
 
+    /// `siamfc train-light` reports the same way, keeps the best epoch, continues from an earlier
+    /// model with `--initial-model`, and refuses that option on `--resume`.
+    @Test func trainLightValidatesKeepsTheBestEpochAndStartsFromAModel() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (sequence, _) = try TrackCommandTests().fixture(dir, frames: 8)
+        let light = ["train-light", "--data", sequence, "--val", sequence, "--epochs", "2", "--pairs-per-epoch", "4",
+                     "--batch-size", "2", "--negatives", "0", "--quiet"]
+        let first = try CLI.run(light + ["--out", dir + "/a"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("finished 4 steps") && first.stdout.contains("best validation AUC"), "\(first.stdout)")
+        #expect(FileSystem.isFile(dir + "/a/best.safetensors") && FileSystem.isFile(dir + "/a/model.safetensors"))
+        let next = try CLI.run(light + ["--out", dir + "/b", "--initial-model", dir + "/a/model.safetensors"])
+        #expect(next.status == 0 && next.stdout.contains("finished 4 steps"), "\(next.stderr)")
+        let resumed = try CLI.run(["train-light", "--resume", dir + "/b/checkpoint.safetensors",
+                                   "--initial-model", dir + "/a/model.safetensors"])
+        #expect(resumed.status != 0 && resumed.stderr.contains("drop --initial-model"), "\(resumed.stderr)")
+    }
+
     @Test func badOptionsFailOnOneLine() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }
