@@ -1,4 +1,5 @@
 #include "CVideoShim.h"
+#include "video_message.h"
 
 #include <errno.h>
 #include <math.h>
@@ -61,19 +62,6 @@ struct sfc_video_decoder {
 
 // --- messages --------------------------------------------------------------------------------
 
-static void set_message(char *message, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(message, SFC_VIDEO_MESSAGE_CAPACITY, format, args);
-    va_end(args);
-    // One line, whatever a library put in it.
-    for (char *c = message; *c; c++) {
-        if (*c == '\n' || *c == '\r') *c = ' ';
-    }
-    size_t n = strlen(message);
-    while (n > 0 && message[n - 1] == ' ') message[--n] = 0;
-}
-
 static void error_text(int code, char *buffer, size_t size) {
     if (av_strerror(code, buffer, size) < 0) snprintf(buffer, size, "error %d", code);
 }
@@ -87,7 +75,7 @@ static void log_callback(void *context, int level, const char *format, va_list a
     char line[SFC_VIDEO_MESSAGE_CAPACITY];
     int prefix = 0;
     av_log_format_line2(context, level, format, args, line, sizeof line, &prefix);
-    set_message(current_decoder->log_message, "%s", line);
+    sfc_video_message(current_decoder->log_message, "%s", line);
 }
 
 static pthread_once_t log_once = PTHREAD_ONCE_INIT;
@@ -216,7 +204,7 @@ static sfc_video_decoder *fail(sfc_video_decoder *d, sfc_video_info *info, sfc_v
     va_start(args, format);
     vsnprintf(text, sizeof text, format, args);
     va_end(args);
-    set_message(info->message, "%s", text);
+    sfc_video_message(info->message, "%s", text);
     sfc_video_close(d);
     return NULL;
 }
@@ -313,7 +301,7 @@ sfc_video_decoder *sfc_video_open_file(const char *path, uint64_t max_pixels, in
     sfc_video_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         info->error = SFC_VIDEO_FAILED;
-        set_message(info->message, "out of memory");
+        sfc_video_message(info->message, "out of memory");
         return NULL;
     }
     d->source.file = fopen(path, "rb");
@@ -330,7 +318,7 @@ sfc_video_decoder *sfc_video_open_memory(const uint8_t *data, size_t size, uint6
     sfc_video_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         info->error = SFC_VIDEO_FAILED;
-        set_message(info->message, "out of memory");
+        sfc_video_message(info->message, "out of memory");
         return NULL;
     }
     d->source.data = malloc(size > 0 ? size : 1);
@@ -370,9 +358,9 @@ static sfc_video_status bad_frame(sfc_video_decoder *d, sfc_video_frame_info *fr
     error_text(code, reason, sizeof reason);
     frame->time = d->packet_time;
     if (d->log_message[0]) {
-        set_message(frame->message, "%s (%s: %s)", what, reason, d->log_message);
+        sfc_video_message(frame->message, "%s (%s: %s)", what, reason, d->log_message);
     } else {
-        set_message(frame->message, "%s (%s)", what, reason);
+        sfc_video_message(frame->message, "%s (%s)", what, reason);
     }
     d->log_message[0] = 0;
     return SFC_VIDEO_BAD_FRAME;
@@ -388,14 +376,14 @@ static sfc_video_status deliver(sfc_video_decoder *d, sfc_video_frame_info *fram
     frame->time = time;
     d->last_time = time;
     if (f->width <= 0 || f->height <= 0 || (uint64_t)f->width * (uint64_t)f->height > d->max_pixels) {
-        set_message(frame->message, "a frame of %dx%d (over the limit of %llu pixels)", f->width, f->height,
+        sfc_video_message(frame->message, "a frame of %dx%d (over the limit of %llu pixels)", f->width, f->height,
                     (unsigned long long)d->max_pixels);
         av_frame_unref(f);
         return SFC_VIDEO_BAD_FRAME;
     }
     frame->concealed = (f->flags & AV_FRAME_FLAG_CORRUPT) || f->decode_error_flags != 0;
     if (frame->concealed) {
-        set_message(frame->message, "decoded with errors concealed%s%s", d->log_message[0] ? ": " : "",
+        sfc_video_message(frame->message, "decoded with errors concealed%s%s", d->log_message[0] ? ": " : "",
                     d->log_message);
     }
     d->log_message[0] = 0;
@@ -441,7 +429,7 @@ sfc_video_status sfc_video_next(sfc_video_decoder *d, sfc_video_frame_info *fram
             if (++d->read_errors > SFC_MAX_CONSECUTIVE_READ_ERRORS) {
                 char reason[128];
                 error_text(status, reason, sizeof reason);
-                set_message(frame->message, "reading stopped after %d unreadable packets in a row (%s)",
+                sfc_video_message(frame->message, "reading stopped after %d unreadable packets in a row (%s)",
                             SFC_MAX_CONSECUTIVE_READ_ERRORS, reason);
                 d->finished = 1;
                 result = SFC_VIDEO_STOPPED;
@@ -459,7 +447,7 @@ sfc_video_status sfc_video_next(sfc_video_decoder *d, sfc_video_frame_info *fram
         av_packet_unref(d->packet);
         if (status < 0 && status != AVERROR(EAGAIN)) {
             if (++d->read_errors > SFC_MAX_CONSECUTIVE_READ_ERRORS) {
-                set_message(frame->message, "decoding stopped after %d corrupt packets in a row",
+                sfc_video_message(frame->message, "decoding stopped after %d corrupt packets in a row",
                             SFC_MAX_CONSECUTIVE_READ_ERRORS);
                 d->finished = 1;
                 result = SFC_VIDEO_STOPPED;
@@ -521,12 +509,12 @@ static int is_full_range(enum AVPixelFormat format) {
 int sfc_video_convert_rgb(sfc_video_decoder *d, uint8_t *rgb, size_t capacity, char *message) {
     AVFrame *f = d->frame;
     if (!f->data[0] || f->width <= 0 || f->height <= 0) {
-        set_message(message, "no frame to convert");
+        sfc_video_message(message, "no frame to convert");
         return -1;
     }
     size_t bytes = (size_t)f->width * f->height * 3;
     if (capacity < bytes + SFC_VIDEO_RGB_SLACK) {
-        set_message(message, "buffer of %zu bytes for a %dx%d frame", capacity, f->width, f->height);
+        sfc_video_message(message, "buffer of %zu bytes for a %dx%d frame", capacity, f->width, f->height);
         return -1;
     }
     enum AVPixelFormat format = (enum AVPixelFormat)f->format;
@@ -534,7 +522,7 @@ int sfc_video_convert_rgb(sfc_video_decoder *d, uint8_t *rgb, size_t capacity, c
                                   SWS_BILINEAR, NULL, NULL, NULL);
     if (!d->sws) {
         const char *name = av_get_pix_fmt_name(format);
-        set_message(message, "cannot convert %s frames to RGB", name ? name : "unknown");
+        sfc_video_message(message, "cannot convert %s frames to RGB", name ? name : "unknown");
         return -1;
     }
     // The matrix and range the frame says it uses; unspecified means BT.601, as in ffmpeg.
@@ -557,7 +545,7 @@ int sfc_video_convert_rgb(sfc_video_decoder *d, uint8_t *rgb, size_t capacity, c
         if (d->rotate_capacity < bytes + SFC_VIDEO_RGB_SLACK) {
             uint8_t *grown = realloc(d->rotate_buffer, bytes + SFC_VIDEO_RGB_SLACK);
             if (!grown) {
-                set_message(message, "out of memory");
+                sfc_video_message(message, "out of memory");
                 return -1;
             }
             d->rotate_buffer = grown;
@@ -569,7 +557,7 @@ int sfc_video_convert_rgb(sfc_video_decoder *d, uint8_t *rgb, size_t capacity, c
     int strides[4] = {f->width * 3, 0, 0, 0};
     int rows = sws_scale(d->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, planes, strides);
     if (rows != f->height) {
-        set_message(message, "conversion to RGB failed (%d of %d rows)", rows, f->height);
+        sfc_video_message(message, "conversion to RGB failed (%d of %d rows)", rows, f->height);
         return -1;
     }
     if (d->rotation != 0) rotate_rgb(target, f->width, f->height, d->rotation, rgb);

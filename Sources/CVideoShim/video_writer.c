@@ -1,4 +1,5 @@
 #include "CVideoShim.h"
+#include "video_message.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,15 +29,6 @@ struct sfc_video_writer {
     int finished;
 };
 
-static void writer_message(char *message, const char *format, ...) {
-    va_list args;
-    va_start(args, format);
-    vsnprintf(message, SFC_VIDEO_MESSAGE_CAPACITY, format, args);
-    va_end(args);
-    for (char *c = message; *c; c++) {
-        if (*c == '\n' || *c == '\r') *c = ' ';
-    }
-}
 
 static void writer_error(int code, char *buffer, size_t size) {
     if (av_strerror(code, buffer, size) < 0) snprintf(buffer, size, "error %d", code);
@@ -70,7 +62,7 @@ static sfc_video_writer *writer_fail(sfc_video_writer *w, sfc_video_writer_info 
     char text[SFC_VIDEO_MESSAGE_CAPACITY];
     vsnprintf(text, sizeof text, format, args);
     va_end(args);
-    writer_message(info->message, "%s", text);
+    sfc_video_message(info->message, "%s", text);
     sfc_video_writer_close(w);
     return NULL;
 }
@@ -83,7 +75,7 @@ sfc_video_writer *sfc_video_writer_open(const char *path, const char *name, sfc_
     char reason[128];
     sfc_video_writer *w = calloc(1, sizeof *w);
     if (!w) {
-        writer_message(info->message, "out of memory");
+        sfc_video_message(info->message, "out of memory");
         return NULL;
     }
     if (width <= 0 || height <= 0 || fps_num <= 0 || fps_den <= 0) {
@@ -218,7 +210,7 @@ static int encode(sfc_video_writer *w, AVFrame *frame, char *message) {
     int status = avcodec_send_frame(w->codec, frame);
     if (status < 0) {
         writer_error(status, reason, sizeof reason);
-        writer_message(message, "the %s encoder refused a frame (%s)", w->codec->codec->name, reason);
+        sfc_video_message(message, "the %s encoder refused a frame (%s)", w->codec->codec->name, reason);
         return -1;
     }
     for (;;) {
@@ -226,7 +218,7 @@ static int encode(sfc_video_writer *w, AVFrame *frame, char *message) {
         if (status == AVERROR(EAGAIN) || status == AVERROR_EOF) return 0;
         if (status < 0) {
             writer_error(status, reason, sizeof reason);
-            writer_message(message, "encoding failed (%s)", reason);
+            sfc_video_message(message, "encoding failed (%s)", reason);
             return -1;
         }
         av_packet_rescale_ts(w->packet, w->codec->time_base, w->stream->time_base);
@@ -234,7 +226,7 @@ static int encode(sfc_video_writer *w, AVFrame *frame, char *message) {
         status = av_interleaved_write_frame(w->format, w->packet);
         if (status < 0) {
             writer_error(status, reason, sizeof reason);
-            writer_message(message, "writing failed (%s)", reason);
+            sfc_video_message(message, "writing failed (%s)", reason);
             return -1;
         }
     }
@@ -242,11 +234,11 @@ static int encode(sfc_video_writer *w, AVFrame *frame, char *message) {
 
 int sfc_video_writer_add_rgb(sfc_video_writer *w, const uint8_t *rgb, char *message) {
     if (w->finished) {
-        writer_message(message, "the video is already finished");
+        sfc_video_message(message, "the video is already finished");
         return -1;
     }
     if (av_frame_make_writable(w->frame) < 0) {
-        writer_message(message, "out of memory");
+        sfc_video_message(message, "out of memory");
         return -1;
     }
     int ew = w->codec->width, eh = w->codec->height;
@@ -276,14 +268,14 @@ int sfc_video_writer_finish(sfc_video_writer *w, char *message) {
     if (status < 0) {
         char reason[128];
         writer_error(status, reason, sizeof reason);
-        writer_message(message, "cannot finish the file (%s)", reason);
+        sfc_video_message(message, "cannot finish the file (%s)", reason);
         return -1;
     }
     status = avio_closep(&w->format->pb);
     if (status < 0) {
         char reason[128];
         writer_error(status, reason, sizeof reason);
-        writer_message(message, "cannot close the file (%s)", reason);
+        sfc_video_message(message, "cannot close the file (%s)", reason);
         return -1;
     }
     return 0;
