@@ -1,6 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// FFmpeg's headers. Linux: Debian's are on the compiler's default path, and the libraries are not
+// linked (CVideoShim loads them), so pkg-config, which would link them, is not used. macOS:
+// Homebrew's folders come from libavformat's .pc file, and the libraries are linked.
+#if os(Linux)
+let ffmpegHeaders: Target = .systemLibrary(
+    name: "CFFmpeg",
+    providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])])
+#else
+let ffmpegHeaders: Target = .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat", providers: [.brew(["ffmpeg"])])
+#endif
+
 let package = Package(
     name: "SiamFC",
     platforms: [.macOS(.v13)],
@@ -38,17 +49,16 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-        // FFmpeg's libraries; libavformat's .pc file gives the include and library folders of all four.
-        .systemLibrary(
-            name: "CFFmpeg", pkgConfig: "libavformat",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"]), .brew(["ffmpeg"])]),
+        ffmpegHeaders,
 
         // C code that must stay in C: libjpeg and libpng report errors through longjmp.
         .target(name: "CImageShim", dependencies: ["CJPEG", "CPNG"]),
         // C code that keeps FFmpeg's API (and its differences between releases) out of Swift.
+        // On Linux it loads FFmpeg with dlopen when a video is first opened (ffmpeg_library.h says why).
         .target(name: "CVideoShim", dependencies: ["CFFmpeg"],
-                linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"),
-                                 .linkedLibrary("avutil")]),
+                cSettings: [.define("SFC_FFMPEG_DYNAMIC", .when(platforms: [.linux]))],
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]
+                    + ["avformat", "avcodec", "swscale", "avutil"].map { .linkedLibrary($0, .when(platforms: [.macOS])) }),
         // Vectorised kernels: GEMM for convolutions with few output channels, depthwise convolution
         // and its gradient. include/module.modulemap exports every header in include/.
         .target(name: "CKernels"),
@@ -167,3 +177,4 @@ let package = Package(
                     exclude: ["Fixtures"]),
     ]
 )
+

@@ -92,6 +92,12 @@ struct NanoTrackBenchmark: ParsableCommand {
         print(String(format: "  siamfc track (whole process)          %7.1f frames/s", a))
         print(String(format: "  OpenCV TrackerNano (script's clock)    %7.1f frames/s   ours %.2fx", b, a / b))
         print(String(format: "  OpenCV TrackerNano (whole process)     %7.1f frames/s   ours %.2fx", c, a / c))
+        // Each pair ran back to back, so its ratio is less exposed to a shared host's slow swings.
+        let ratios = zip(ours, opencvLoop).map { $0 / $1 }.sorted()
+        if let low = ratios.first, let high = ratios.last {
+            print(String(format: "  ours / OpenCV (script's clock), per pair: median %.2fx, range %.2fx to %.2fx",
+                         Statistics.median(ratios), low, high))
+        }
         if oursModel == nil { print("  boxes after the first frame: " + (same ? "identical" : "not identical")) }
     }
 }

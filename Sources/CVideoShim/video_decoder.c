@@ -9,13 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/display.h>
-#include <libavutil/imgutils.h>
-#include <libavutil/mem.h>
-#include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
+#include "ffmpeg_library.h"
 
 // A packet the demuxer cannot read this many times in a row ends the video: a damaged file
 // yields its bad frames one by one, but a demuxer stuck on one spot must not loop for ever.
@@ -81,9 +75,13 @@ static void log_callback(void *context, int level, const char *format, va_list a
 static pthread_once_t log_once = PTHREAD_ONCE_INIT;
 static void install_log_callback(void) { av_log_set_callback(log_callback); }
 
-void sfc_video_quiet_logging(void) { pthread_once(&log_once, install_log_callback); }
+void sfc_video_quiet_logging(void) {
+    if (sfc_ffmpeg_load(NULL) == 0) pthread_once(&log_once, install_log_callback);
+}
 
-void sfc_video_limit_allocations(size_t bytes) { av_max_alloc(bytes); }
+void sfc_video_limit_allocations(size_t bytes) {
+    if (sfc_ffmpeg_load(NULL) == 0) av_max_alloc(bytes);
+}
 
 // --- I/O ---------------------------------------------------------------------------------------
 
@@ -298,6 +296,10 @@ static sfc_video_decoder *open_source(sfc_video_decoder *d, uint64_t max_pixels,
 
 sfc_video_decoder *sfc_video_open_file(const char *path, uint64_t max_pixels, int threads, sfc_video_info *info) {
     memset(info, 0, sizeof *info);
+    if (sfc_ffmpeg_load(info->message) != 0) {
+        info->error = SFC_VIDEO_FAILED;
+        return NULL;
+    }
     sfc_video_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         info->error = SFC_VIDEO_FAILED;
@@ -315,6 +317,10 @@ sfc_video_decoder *sfc_video_open_file(const char *path, uint64_t max_pixels, in
 sfc_video_decoder *sfc_video_open_memory(const uint8_t *data, size_t size, uint64_t max_pixels, int threads,
                                          sfc_video_info *info) {
     memset(info, 0, sizeof *info);
+    if (sfc_ffmpeg_load(info->message) != 0) {
+        info->error = SFC_VIDEO_FAILED;
+        return NULL;
+    }
     sfc_video_decoder *d = calloc(1, sizeof *d);
     if (!d) {
         info->error = SFC_VIDEO_FAILED;

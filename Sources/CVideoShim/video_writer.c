@@ -6,12 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/display.h>
-#include <libavutil/opt.h>
-#include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
+#include "ffmpeg_library.h"
 
 struct sfc_video_writer {
     AVFormatContext *format;
@@ -71,6 +66,7 @@ sfc_video_writer *sfc_video_writer_open(const char *path, const char *name, sfc_
                                         int height, int fps_num, int fps_den, int quality, int rotation,
                                         sfc_video_writer_info *info) {
     memset(info, 0, sizeof *info);
+    if (sfc_ffmpeg_load(info->message) != 0) return NULL;
     sfc_video_quiet_logging();
     char reason[128];
     sfc_video_writer *w = calloc(1, sizeof *w);

@@ -24,11 +24,16 @@ enum CLI {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    static func run(_ arguments: [String], executable: String = CLI.executable, prefix: [String] = []) throws -> CLIResult {
+    /// Runs `siamfc arguments`; `environment` entries are added to this process's environment.
+    static func run(_ arguments: [String], executable: String = CLI.executable, prefix: [String] = [],
+                    environment: [String: String] = [:]) throws -> CLIResult {
         let process = Process()
         let launch = prefix + [executable] + arguments
         process.executableURL = URL(fileURLWithPath: launch[0])
         process.arguments = Array(launch.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

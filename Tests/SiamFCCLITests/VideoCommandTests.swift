@@ -162,4 +162,35 @@ import SiamFCVideo
         let summary = try String(contentsOfFile: dir + "/eval/summary.json", encoding: .utf8)
         #expect(summary.contains("\"skippedFrames\" : 1"))
     }
+
+    #if os(Linux)
+    /// FFmpeg and the libraries it needs are loaded when a video is first opened, not at start.
+    @Test func ffmpegIsNotLoadedAtStart() throws {
+        // The dynamic loader lists what it would load at start, and exits (as ldd does).
+        let result = try CLI.run([], environment: ["LD_TRACE_LOADED_OBJECTS": "1"])
+        #expect(result.status == 0 && result.stdout.contains("libc.so"), "\(result.stdout)\(result.stderr)")
+        #expect(!result.stdout.contains("libav") && !result.stdout.contains("libswscale"), "\(result.stdout)")
+    }
+
+    /// Without usable FFmpeg libraries, videos give a one-line error that names the library;
+    /// folders still work.
+    @Test func unloadableFFmpegIsAOneLineError() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let (video, _, model) = try fixture(dir, frames: 3)
+        // Files that are not libraries, under every name the loader might look for first.
+        try FileSystem.createDirectories(dir + "/fake")
+        for library in ["avutil", "swscale", "avcodec", "avformat"] {
+            for major in 4...80 { try writeFile(dir + "/fake/lib\(library).so.\(major)", "not a library\n") }
+        }
+        let broken = ["LD_LIBRARY_PATH": dir + "/fake"]
+        var result = try CLI.run(["inspect", video], environment: broken)
+        #expect(result.status == 1 && !result.crashed && result.stderrLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("libavutil.so.") && result.stderr.contains("could not be loaded"), "\(result.stderr)")
+        result = try CLI.run(["track", video, "--model", model, "--box", "100,80,40,30", "--quiet"], environment: broken)
+        #expect(result.status == 1 && !result.crashed && result.stderrLines.count == 1, "\(result.stderr)")
+        result = try CLI.run(["track", dir + "/images/seq", "--model", model, "--quiet"], environment: broken)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+    #endif
 }
