@@ -64,10 +64,13 @@ let package = Package(
         .target(name: "CKernels"),
         // The 8-bit fixed-point resize's two passes, AVX2 chosen at run time.
         .target(name: "CImageKernels"),
+        // The pause hint and atomic counters of the worker team's spin-waits.
+        .target(name: "CConcurrency"),
 
         // Layers, bottom up.
-        // Files, atomic writes, the one lock, RNG, parallel loops, statistics: used everywhere.
-        .target(name: "SiamFCSupport"),
+        // Files, atomic writes, the one lock, RNG, the one team of worker threads and the parallel
+        // loops on it, statistics: used everywhere.
+        .target(name: "SiamFCSupport", dependencies: ["CConcurrency"]),
         // Codecs, frames, sequences and ground truth. The engine does not depend on it.
         .target(name: "SiamFCImageIO", dependencies: ["SiamFCSupport", "CImageShim", "CImageKernels"]),
         .target(name: "SiamFCDrawing", dependencies: ["SiamFCSupport", "SiamFCImageIO"]),

@@ -156,9 +156,3 @@ static size_t sigmoid_avx2(const float *x, size_t count, float *out) {
 void sfc_sigmoid(const float *x, size_t count, float *out, int portable) {
     for (size_t i = SFC_VECTOR(sigmoid_avx2(x, count, out)); i < count; i++) out[i] = sigmoid1(x[i]);
 }
-
-void sfc_cpu_relax(void) {
-#if defined(__x86_64__) || defined(_M_X64)
-    __builtin_ia32_pause();
-#endif
-}

@@ -11,9 +11,8 @@ import Darwin
 /// caller's thread, so that its decoding can be timed. A file that cannot be decoded throws
 /// ``UnreadableFrame`` in its turn, and reading goes on with the next file.
 ///
-/// The decoding thread is a plain thread, not a task on the shared Dispatch pool: the engine's
-/// parallel loops use that pool, and a decode occupying one of its two workers would serialise
-/// them.
+/// The decoding thread is a plain thread, not a chunk on the worker team that ``Parallel`` and
+/// the engine use: a decode occupying one of its workers would serialise their loops.
 public final class FrameReader: FrameSource {
     public let files: [String]
     /// The index of the first file (when a run starts part-way into a folder).

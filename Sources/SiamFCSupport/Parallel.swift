@@ -1,5 +1,3 @@
-import Dispatch
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,19 +37,24 @@ extension Parallel {
             if count > 0 { body(0, 0..<count) }
             return
         }
+        // On the worker team the engine's runs use, so that a loop between two runs (a crop
+        // before a backbone) finds the team's helpers rather than starting threads of its own
+        // beside them, which would leave more threads than cores.
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let run = TaskGraphRun<Never>(graph: TaskGraph(chunks: [chunks], predecessors: [[]])) { _, chunk, _ in
                 let start = count * chunk / chunks
                 let end = count * (chunk + 1) / chunks
                 if start < end { box.value(chunk, start..<end) }
+                return nil
             }
+            _ = run.run()
         }
     }
 }
 
-/// Hands a non-Sendable value to `concurrentPerform`; callers guarantee that the parallel
-/// iterations touch disjoint memory.
+/// Hands a non-Sendable value to other threads (`concurrentPerform`, the worker team); callers
+/// guarantee that the parallel iterations touch disjoint memory.
 public struct UncheckedSendable<T>: @unchecked Sendable {
     public let value: T
     public init(_ value: T) { self.value = value }

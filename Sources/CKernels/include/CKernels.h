@@ -64,14 +64,6 @@ void sfc_sigmoid(const float *x, size_t count, float *out, int portable);
 // layers, too small for BLAS's call overhead.
 void sfc_matvec(int n, int k, const float *w, const float *x, float *y, int portable);
 
-// A pause hint for spin-waits (the x86 PAUSE instruction where there is one).
-void sfc_cpu_relax(void);
-
-// Atomic counters for spin-waits that must not take a lock: waiting threads poll a counter that
-// the thread making progress bumps (acquire/release ordering).
-static inline long sfc_atomic_load(const long *counter) { return __atomic_load_n(counter, __ATOMIC_ACQUIRE); }
-static inline void sfc_atomic_increment(long *counter) { __atomic_add_fetch(counter, 1, __ATOMIC_RELEASE); }
-
 // Depthwise convolution (one filter per channel), square kernel, zero padding, stride 1 or 2
 // (other strides work through the generic path), a bias and an activation fused into the store.
 

@@ -1,3 +1,5 @@
+import SiamFCSupport
+
 /// The buffers of one run of a schedule: an arena holding every computed value, the address of
 /// every slot, and scratch for each worker. Used by one run at a time.
 final class InferenceWorkspace: @unchecked Sendable {

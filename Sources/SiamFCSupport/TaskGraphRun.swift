@@ -1,17 +1,16 @@
-import CKernels
-import SiamFCSupport
+import CConcurrency
 
 /// Tasks with dependencies, each cut into a fixed number of chunks: the shape of one planned
 /// inference (steps, their successors, how many independent pieces each step's output is
 /// computed in).
-struct TaskGraph: Sendable {
+package struct TaskGraph: Sendable {
     /// Chunks of each task (at least 1).
-    let chunks: [Int]
+    package let chunks: [Int]
     let successors: [[Int]]
     /// Unfinished predecessors of each task at the start.
     let dependencyCounts: [Int]
 
-    init(chunks: [Int], predecessors: [[Int]]) {
+    package init(chunks: [Int], predecessors: [[Int]]) {
         precondition(chunks.count == predecessors.count && chunks.allSatisfy { $0 >= 1 }, "TaskGraph: bad chunk counts")
         var successors = [[Int]](repeating: [], count: chunks.count)
         var counts = [Int](repeating: 0, count: chunks.count)
@@ -36,11 +35,13 @@ struct TaskGraph: Sendable {
 /// other core usually finishes its chunk within microseconds) and then sleeps. A failing
 /// chunk stops the run: the failure of the lowest task is kept and the remaining tasks are
 /// skipped.
-final class TaskGraphRun: @unchecked Sendable {
-    typealias Body = (_ task: Int, _ chunk: Int, _ worker: Int) -> EngineError?
+package final class TaskGraphRun<Failure: Error>: TeamRun, @unchecked Sendable {
+    package typealias Body = (_ task: Int, _ chunk: Int, _ worker: Int) -> Failure?
 
     private let graph: TaskGraph
-    private let body: Body
+    /// Dropped when the run is over: a helper may still hold the run for a moment, but must not
+    /// keep the body's captures alive (``Parallel`` hands in a closure that may not escape).
+    private var body: Body?
     /// Guards everything below.
     private let lock = Lock()
     private var pending: [Int]
@@ -51,9 +52,9 @@ final class TaskGraphRun: @unchecked Sendable {
     private var ready: [Int] = []
     private var head = 0
     private var remaining: Int
-    private var failure: (task: Int, error: EngineError)?
+    private var failure: (task: Int, error: Failure)?
     /// Completion time of each task (`monotonicSeconds`), when timing was asked for.
-    private(set) var finishTimes: [Double]?
+    package private(set) var finishTimes: [Double]?
     /// Bumped (atomically, holding the lock) whenever tasks become ready or the run ends, so
     /// that waiting threads can poll without taking the lock (which would contend with the
     /// threads doing the work).
@@ -63,9 +64,9 @@ final class TaskGraphRun: @unchecked Sendable {
     /// Short on purpose: on a shared machine a thread that spins long uses up its share of the
     /// CPU and is then preempted in the middle of a run (measured: NanoTrack's update is up to
     /// 1.5x slower under load with 20,000 polls than with 2,000).
-    static let waitSpins = 2_000
+    static var waitSpins: Int { 2_000 }
 
-    init(graph: TaskGraph, timed: Bool = false, body: @escaping Body) {
+    package init(graph: TaskGraph, timed: Bool = false, body: @escaping Body) {
         self.graph = graph
         self.body = body
         pending = graph.dependencyCounts
@@ -82,20 +83,32 @@ final class TaskGraphRun: @unchecked Sendable {
 
     /// Runs the graph on the calling thread (worker 0) and the helpers that join; returns when
     /// every task is done, with the first failure (by task order) if any.
-    func run(team: WorkerTeam = .shared) -> (task: Int, error: EngineError)? {
+    package func run(team: WorkerTeam = .shared) -> (task: Int, error: Failure)? {
         let parallelChunks = graph.chunks.reduce(0) { $0 + ($1 > 1 ? $1 : 0) }
         if parallelChunks > 0 { team.offer(self, helpers: team.helperCount) }
         participate(worker: 0)
         team.withdraw(self)
-        return lock.withLock { failure }
+        // Every chunk is done (participate returned), so no thread calls the body again.
+        return lock.withLock {
+            body = nil
+            return failure
+        }
     }
 
     /// Claims and computes chunks until the run is over.
-    func participate(worker: Int) {
+    package func participate(worker: Int) {
         while let (task, chunk) = claim() {
-            let error = body(task, chunk, worker)
+            let error = compute(task, chunk, worker)
             complete(task, error: error)
         }
+    }
+
+    /// One chunk. Its own function so that no reference to the body outlives the call: once
+    /// `complete` has counted the last chunk the caller of `run` may drop the body.
+    @inline(never)
+    private func compute(_ task: Int, _ chunk: Int, _ worker: Int) -> Failure? {
+        guard let body else { preconditionFailure("TaskGraphRun: a chunk claimed after the run") }
+        return body(task, chunk, worker)
     }
 
     /// The next chunk to compute, waiting while others compute the predecessors; nil when the
@@ -132,7 +145,7 @@ final class TaskGraphRun: @unchecked Sendable {
         }
     }
 
-    private func complete(_ task: Int, error: EngineError?) {
+    private func complete(_ task: Int, error: Failure?) {
         let time = finishTimes == nil ? 0 : monotonicSeconds()
         lock.withLockBroadcasting {
             if let error, failure.map({ task < $0.task }) ?? true { failure = (task, error) }

@@ -1,5 +1,4 @@
-import CKernels
-import SiamFCSupport
+import CConcurrency
 
 #if canImport(Glibc)
 import Glibc
@@ -15,13 +14,20 @@ import Darwin
 /// caller. Which thread computes a chunk never changes what it computes, so results do not
 /// depend on thread timing. After a run a helper spins for a short while before sleeping, so
 /// back-to-back runs (backbone, then head) do not pay a wake-up each.
-final class WorkerTeam: @unchecked Sendable {
-    static let shared = WorkerTeam(helpers: Parallel.coreCount - 1)
+/// Work that the helpers of ``WorkerTeam`` can join.
+package protocol TeamRun: AnyObject, Sendable {
+    /// Computes parts of the run until none is left to claim (the caller and each helper that
+    /// joins call it).
+    func participate(worker: Int)
+}
 
-    let helperCount: Int
+package final class WorkerTeam: @unchecked Sendable {
+    package static let shared = WorkerTeam(helpers: Parallel.coreCount - 1)
+
+    package let helperCount: Int
     /// Guards `offered`, `seats` and `idle`.
     private let lock = Lock()
-    private var offered: TaskGraphRun?
+    private var offered: (any TeamRun)?
     private var seats = 0
     private var idle = 0
     /// Bumped on every offer, so idle helpers can poll without taking the lock.
@@ -42,7 +48,7 @@ final class WorkerTeam: @unchecked Sendable {
     }
 
     /// Lets up to `helpers` idle helpers join `run`; returns at once.
-    func offer(_ run: TaskGraphRun, helpers: Int) {
+    func offer(_ run: any TeamRun, helpers: Int) {
         guard helperCount > 0, helpers > 0 else { return }
         lock.withLockBroadcasting {
             guard idle > 0, offered == nil else { return }
@@ -53,14 +59,14 @@ final class WorkerTeam: @unchecked Sendable {
     }
 
     /// Takes back an offer no helper has taken yet (the run is over).
-    func withdraw(_ run: TaskGraphRun) {
+    func withdraw(_ run: any TeamRun) {
         guard helperCount > 0 else { return }
         lock.withLock {
             if offered === run { offered = nil; seats = 0 }
         }
     }
 
-    private func take() -> TaskGraphRun? {
+    private func take() -> (any TeamRun)? {
         guard let run = offered else { return nil }
         seats -= 1
         idle -= 1
