@@ -180,4 +180,3 @@ let package = Package(
                     exclude: ["Fixtures"]),
     ]
 )
-

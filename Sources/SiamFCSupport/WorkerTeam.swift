@@ -6,14 +6,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Helper threads, one per core beyond the first, that join a ``TaskGraphRun`` offered by the
-/// thread that runs it.
-///
-/// A run never depends on the helpers: the caller alone can claim every chunk, so a run offered
-/// while the helpers serve another run (several trackers on several threads) simply runs on its
-/// caller. Which thread computes a chunk never changes what it computes, so results do not
-/// depend on thread timing. After a run a helper spins for a short while before sleeping, so
-/// back-to-back runs (backbone, then head) do not pay a wake-up each.
 /// Work that the helpers of ``WorkerTeam`` can join.
 package protocol TeamRun: AnyObject, Sendable {
     /// Computes parts of the run until none is left to claim (the caller and each helper that
@@ -21,6 +13,15 @@ package protocol TeamRun: AnyObject, Sendable {
     func participate(worker: Int)
 }
 
+/// Helper threads, one per core beyond the first, that join a ``TaskGraphRun`` offered by the
+/// thread that runs it: the engine's planned runs and every ``Parallel`` loop. One team for
+/// both, so that the process never has more busy threads than cores.
+///
+/// A run never depends on the helpers: the caller alone can claim every chunk, so a run offered
+/// while the helpers serve another run (several trackers on several threads) simply runs on its
+/// caller. Which thread computes a chunk never changes what it computes, so results do not
+/// depend on thread timing. After a run a helper spins for a short while before sleeping, so
+/// back-to-back runs (backbone, then head) do not pay a wake-up each.
 package final class WorkerTeam: @unchecked Sendable {
     package static let shared = WorkerTeam(helpers: Parallel.coreCount - 1)
 
