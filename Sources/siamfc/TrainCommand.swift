@@ -54,19 +54,8 @@ struct TrainCommand: ParsableCommand, ConfigurationOptions {
 
     func run() throws {
         let out = runOptions.output, quiet = runOptions.quiet
-        let trainer: TrackerTrainer
-        do {
-            if let resume = runOptions.resume {
-                try refuseConfigurationOptionsOnResume()
-                let checkpoint = try TrackerCheckpoint.read(path: resume)
-                if checkpoint.state.finished { throw CLIError("\(resume): this run is already finished") }
-                trainer = try TrackerTrainer(resuming: checkpoint, path: resume)
-            } else {
-                trainer = try TrackerTrainer(configuration: try makeConfiguration())
-            }
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
-        }
+        if runOptions.resume != nil { try refuseConfigurationOptionsOnResume() }
+        let trainer = try TrainingRun.trainer(TrackerTrainer.self, resume: runOptions.resume, configuration: makeConfiguration)
         let c = trainer.configuration
         if !quiet {
             let from = runOptions.resume.map { " from \($0) at step \(trainer.state.step + 1)" } ?? ""
@@ -75,30 +64,13 @@ struct TrainCommand: ParsableCommand, ConfigurationOptions {
                 + (c.teacher.map { ", teacher \($0)" } ?? "") + from)
         }
         let validationSequences = try c.validationData.isEmpty ? [] : FrameSequence.discover(c.validationData)
-        let bar = ProgressBar(quiet: quiet)
-        let interrupt = InterruptFlag()
-        let outcome: TrainingOutcome
-        do {
-            outcome = try trainer.train(directory: out, progress: { bar.show($0, speedDecimals: 1) },
-                                        validate: validationSequences.isEmpty ? nil : { model in
-                try TrainingReport.validate(model.with(configuration: .threeScale), on: validationSequences, quiet: quiet)
-            }, shouldStop: { interrupt.isRaised })
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
+        try TrainingRun.run(trainer, out: out, quiet: quiet, validate: validationSequences.isEmpty ? nil : { model in
+            try TrainingReport.validate(model.with(configuration: .threeScale), on: validationSequences, quiet: quiet)
+        })
+        if let v = trainer.state.validation.last {
+            print(String(format: "validation AUC %.3f, precision@20 %.3f", v.successScore, v.precisionScore))
         }
-        bar.finish()
-        let checkpointPath = out + "/checkpoint.safetensors"
-        switch outcome {
-        case .interrupted:
-            throw interruptedRunError(checkpoint: checkpointPath)
-        case .finished:
-            TrainingReport.printFinished(steps: trainer.state.step, seconds: trainer.state.elapsedSeconds, batchSize: c.batchSize,
-                                         lastEpochLosses: trainer.state.losses.suffix(c.stepsPerEpoch))
-            if let v = trainer.state.validation.last {
-                print(String(format: "validation AUC %.3f, precision@20 %.3f", v.successScore, v.precisionScore))
-            }
-            print("model: \(out)/model.safetensors (track with: siamfc track FRAMES --model \(out)/model.safetensors)")
-        }
+        print("model: \(out)/model.safetensors (track with: siamfc track FRAMES --model \(out)/model.safetensors)")
     }
 
     func makeConfiguration() throws -> TrackerTrainingConfiguration {

@@ -66,19 +66,8 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
 
     func run() throws {
         let out = runOptions.output, quiet = runOptions.quiet
-        let trainer: LightTrackTrainer
-        do {
-            if let resume = runOptions.resume {
-                try refuseConfigurationOptionsOnResume()
-                let checkpoint = try LightTrackCheckpoint.read(path: resume)
-                if checkpoint.state.finished { throw CLIError("\(resume): this run is already finished") }
-                trainer = try LightTrackTrainer(resuming: checkpoint, path: resume)
-            } else {
-                trainer = try LightTrackTrainer(configuration: try makeConfiguration())
-            }
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
-        }
+        if runOptions.resume != nil { try refuseConfigurationOptionsOnResume() }
+        let trainer = try TrainingRun.trainer(LightTrackTrainer.self, resume: runOptions.resume, configuration: makeConfiguration)
         let c = trainer.configuration
         if !quiet {
             let from = runOptions.resume.map { " from \($0) at step \(trainer.state.step + 1)" } ?? ""
@@ -87,30 +76,14 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
                 + (c.teacherBackbone.map { ", teacher \($0)" } ?? "") + from)
         }
         let validationSequences = try c.validationData.isEmpty ? [] : FrameSequence.discover(c.validationData)
-        let bar = ProgressBar(quiet: quiet)
-        let interrupt = InterruptFlag()
-        let outcome: TrainingOutcome
-        do {
-            outcome = try trainer.train(directory: out, progress: { bar.show($0, speedDecimals: 1) },
-                                        validate: validationSequences.isEmpty ? nil : { model in
-                try TrainingReport.validate(model, on: validationSequences, quiet: quiet)
-            }, shouldStop: { interrupt.isRaised })
-        } catch let error as TrackerError {
-            throw CLIError(error.message)
+        try TrainingRun.run(trainer, out: out, quiet: quiet, validate: validationSequences.isEmpty ? nil : { model in
+            try TrainingReport.validate(model, on: validationSequences, quiet: quiet)
+        })
+        if let best = trainer.state.bestEpoch, let v = trainer.state.validation.first(where: { $0.epoch == best }) {
+            print(String(format: "best validation AUC %.3f (precision@20 %.3f) at epoch %d: %@/best.safetensors",
+                         v.successScore, v.precisionScore, best, out))
         }
-        bar.finish()
-        switch outcome {
-        case .interrupted:
-            throw interruptedRunError(checkpoint: out + "/checkpoint.safetensors")
-        case .finished:
-            TrainingReport.printFinished(steps: trainer.state.step, seconds: trainer.state.elapsedSeconds, batchSize: c.batchSize,
-                                         lastEpochLosses: trainer.state.losses.suffix(c.stepsPerEpoch))
-            if let best = trainer.state.bestEpoch, let v = trainer.state.validation.first(where: { $0.epoch == best }) {
-                print(String(format: "best validation AUC %.3f (precision@20 %.3f) at epoch %d: %@/best.safetensors",
-                             v.successScore, v.precisionScore, best, out))
-            }
-            print("model: \(out)/model.safetensors (track with: siamfc track FRAMES --model \(out)/model.safetensors)")
-        }
+        print("model: \(out)/model.safetensors (track with: siamfc track FRAMES --model \(out)/model.safetensors)")
     }
 
     func makeConfiguration() throws -> LightTrackTrainingConfiguration {
