@@ -6,20 +6,30 @@ import SiamFCTraining
 
 /// A trainer that `train` and `train-light` create, resume and run the same way.
 protocol CommandLineTrainer: AnyObject {
-    associatedtype Configuration: TrainingRunConfiguration
-    associatedtype State: Codable & Sendable
+    associatedtype Configuration: TrainingRunConfiguration & RunConfiguration
+    associatedtype State: Codable & Sendable & RunState
     associatedtype Model
     init(configuration: Configuration) throws
     init(resuming checkpoint: TrainingCheckpoint<Configuration, State>, path: String) throws
-    static func readCheckpoint(path: String) throws -> TrainingCheckpoint<Configuration, State>
-    static func isFinished(_ state: State) -> Bool
-    var step: Int { get }
-    var elapsedSeconds: Double { get }
-    var batchSize: Int { get }
-    var lastEpochLosses: ArraySlice<Float> { get }
+    var configuration: Configuration { get }
+    var state: State { get }
     func train(directory: String, progress: (TrainingProgress) -> Void,
                validate: ((Model) throws -> (success: Double, precision: Double))?,
                shouldStop: () -> Bool) throws -> TrainingOutcome
+}
+
+/// What the shared run reads of a trainer's configuration.
+protocol RunConfiguration {
+    var batchSize: Int { get }
+    var stepsPerEpoch: Int { get }
+}
+
+/// What the shared run reads of a trainer's state.
+protocol RunState {
+    var step: Int { get }
+    var elapsedSeconds: Double { get }
+    var losses: [Float] { get }
+    var finished: Bool { get }
 }
 
 /// The part of `train` and `train-light` around the trainer: resuming or starting, the progress
@@ -29,8 +39,8 @@ enum TrainingRun {
     static func trainer<T: CommandLineTrainer>(_: T.Type, resume: String?, configuration: () throws -> T.Configuration) throws -> T {
         do {
             guard let resume else { return try T(configuration: try configuration()) }
-            let checkpoint = try T.readCheckpoint(path: resume)
-            if T.isFinished(checkpoint.state) { throw CLIError("\(resume): this run is already finished") }
+            let checkpoint = try TrainingCheckpoint<T.Configuration, T.State>.read(path: resume)
+            if checkpoint.state.finished { throw CLIError("\(resume): this run is already finished") }
             return try T(resuming: checkpoint, path: resume)
         } catch let error as TrackerError {
             throw CLIError(error.message)
@@ -52,25 +62,16 @@ enum TrainingRun {
         }
         bar.finish()
         if outcome == .interrupted { throw interruptedRunError(checkpoint: out + "/checkpoint.safetensors") }
-        TrainingReport.printFinished(steps: trainer.step, seconds: trainer.elapsedSeconds, batchSize: trainer.batchSize,
-                                     lastEpochLosses: trainer.lastEpochLosses)
+        let (c, state) = (trainer.configuration, trainer.state)
+        TrainingReport.printFinished(steps: state.step, seconds: state.elapsedSeconds, batchSize: c.batchSize,
+                                     lastEpochLosses: state.losses.suffix(c.stepsPerEpoch))
     }
 }
 
-extension TrackerTrainer: CommandLineTrainer {
-    static func readCheckpoint(path: String) throws -> TrackerCheckpoint { try TrackerCheckpoint.read(path: path) }
-    static func isFinished(_ state: TrackerTrainingState) -> Bool { state.finished }
-    var step: Int { state.step }
-    var elapsedSeconds: Double { state.elapsedSeconds }
-    var batchSize: Int { configuration.batchSize }
-    var lastEpochLosses: ArraySlice<Float> { state.losses.suffix(configuration.stepsPerEpoch) }
-}
+extension TrackerTrainer: CommandLineTrainer {}
+extension TrackerTrainingConfiguration: RunConfiguration {}
+extension TrackerTrainingState: RunState {}
 
-extension LightTrackTrainer: CommandLineTrainer {
-    static func readCheckpoint(path: String) throws -> LightTrackCheckpoint { try LightTrackCheckpoint.read(path: path) }
-    static func isFinished(_ state: LightTrackTrainingState) -> Bool { state.finished }
-    var step: Int { state.step }
-    var elapsedSeconds: Double { state.elapsedSeconds }
-    var batchSize: Int { configuration.batchSize }
-    var lastEpochLosses: ArraySlice<Float> { state.losses.suffix(configuration.stepsPerEpoch) }
-}
+extension LightTrackTrainer: CommandLineTrainer {}
+extension LightTrackTrainingConfiguration: RunConfiguration {}
+extension LightTrackTrainingState: RunState {}
