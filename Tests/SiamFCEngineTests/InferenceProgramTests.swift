@@ -246,6 +246,26 @@ import Testing
         }
     }
 
+    /// Plane means: each sum a chain of additions from zero in element order, vector or not, for
+    /// plane counts around the 8- and 16-plane groups and lengths around whole blocks.
+    @Test func planeMeansAddInElementOrder() {
+        var g = SeededGenerator(seed: 96)
+        for planes in [1, 3, 8, 9, 15, 16, 17, 40] {
+            for count in [1, 7, 8, 9, 64, 255, 256] {
+                let x = (0..<planes * count).map { _ in Float.random(in: -100...100, using: &g) }
+                let expected = (0..<planes).map { p in
+                    x[p * count..<(p + 1) * count].reduce(Float(0), +) / Float(count)
+                }
+                for portable in [Int32(1), 0] {
+                    var out = [Float](repeating: .nan, count: planes + 1)
+                    sfc_plane_means(x, Int32(planes), count, &out, portable)
+                    #expect(Array(out[..<planes]) == expected, "\(planes) planes of \(count), portable \(portable)")
+                    #expect(out[planes].isNaN, "wrote past the last plane")
+                }
+            }
+        }
+    }
+
     /// OpenCV's sigmoid: the vector and scalar loops agree to the bit, stay within a few ulps of
     /// the exact logistic function and pass NaN on.
     @Test func sigmoidMatchesItsScalarFormAndTheLogistic() {

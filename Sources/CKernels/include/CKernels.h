@@ -64,6 +64,10 @@ void sfc_sigmoid(const float *x, size_t count, float *out, int portable);
 // layers, too small for BLAS's call overhead.
 void sfc_matvec(int n, int k, const float *w, const float *x, float *y, int portable);
 
+// out[p] = (sum of the `count` floats of plane p, added one after the other from zero) / count,
+// for p < planes (planes consecutive): global average pooling in OpenCV 5's dnn order.
+void sfc_plane_means(const float *x, int planes, size_t count, float *out, int portable);
+
 // Depthwise convolution (one filter per channel), square kernel, zero padding, stride 1 or 2
 // (other strides work through the generic path), a bias and an activation fused into the store.
 

@@ -1,3 +1,4 @@
+import CKernels
 import SiamFCSupport
 
 /// The mean of every (image, channel) plane: `[N, C, H, W] → [N, C, 1, 1]` (squeeze-and-
@@ -21,35 +22,12 @@ enum GlobalAveragePooling {
         }
     }
 
-    /// The sum of `count` floats added one after the other from zero, OpenCV 5's dnn order (a
-    /// sum in partial lanes rounds differently, and NanoTrack's boxes follow OpenCV's only with
-    /// its network outputs to the bit).
-    @inline(__always)
-    static func sum(_ row: UnsafePointer<Float>, count: Int) -> Float {
-        var total: Float = 0
-        for i in 0..<count { total += row[i] }
-        return total
-    }
-
-    /// The means of `planes` consecutive planes of `count` floats each (`out[p]`), every sum in
-    /// ``sum(_:count:)``'s order; eight planes at a time, so that eight independent additions
-    /// hide each one's latency.
+    /// The means of `planes` consecutive planes of `count` floats each (`out[p]`), every sum
+    /// added one after the other from zero: OpenCV 5's dnn order (a sum in partial lanes rounds
+    /// differently, and NanoTrack's boxes follow OpenCV's only with its network outputs to the
+    /// bit).
     static func means(_ x: UnsafePointer<Float>, planes: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
-        var p = 0
-        while p + 8 <= planes {
-            let base = x + p * count
-            var acc = SIMD8<Float>()
-            for i in 0..<count {
-                acc += SIMD8(base[i], base[count + i], base[2 * count + i], base[3 * count + i],
-                             base[4 * count + i], base[5 * count + i], base[6 * count + i], base[7 * count + i])
-            }
-            for l in 0..<8 { out[p + l] = acc[l] / Float(count) }
-            p += 8
-        }
-        while p < planes {
-            out[p] = sum(x + p * count, count: count) / Float(count)
-            p += 1
-        }
+        sfc_plane_means(x, Int32(planes), count, out, 0)
     }
 
     /// Every element of a plane gets `dy / (H·W)`.

@@ -322,6 +322,9 @@ final class InferenceSchedule: @unchecked Sendable {
                 guard let p = producer[x], nodes[p].output == x, nodes[p].post == nil,
                       case .depthwise(var dw) = nodes[p].kernel, dw.pool == nil else { continue }
                 dw.pool = node.output
+                // Each plane's sum is one chain of additions (OpenCV's order), so the means run
+                // eight planes to a register: chunks of whole groups of eight keep the lanes full.
+                dw.planesPerBlock = (dw.planesPerBlock + 7) / 8 * 8
                 nodes[p].kernel = .depthwise(dw)
                 nodes[p].steps += node.steps
                 nodes[p].extraOutputs.append(node.output)

@@ -53,7 +53,7 @@ enum PlannedKernel: @unchecked Sendable {
         let weight: Tensor
         let bias: [Float]
         let activation: FusedActivation
-        let planesPerBlock: Int
+        var planesPerBlock: Int
         /// Where the mean of each output plane goes too (a global average pooling fused in).
         var pool: Int?
     }
