@@ -16,6 +16,16 @@ static void horizontal_scalar(const uint8_t *src, const int32_t *offset0, const 
     }
 }
 
+static void horizontal_planar_scalar(const uint8_t *src, const int32_t *offset0, const int32_t *offset1,
+                                     const int32_t *weight0, const int32_t *weight1, int from, int count, int32_t *out,
+                                     int stride) {
+    for (int d = from; d < count; d++) {
+        const uint8_t *p0 = src + offset0[d], *p1 = src + offset1[d];
+        int32_t a0 = weight0[d], a1 = weight1[d];
+        for (int c = 0; c < 3; c++) out[c * stride + d] = a0 * p0[c] + a1 * p1[c];
+    }
+}
+
 static int32_t vertical_value(int32_t h0, int32_t h1, int32_t b0, int32_t b1) {
     int32_t v = (((b0 * (h0 >> 4)) >> 16) + ((b1 * (h1 >> 4)) >> 16) + 2) >> 2;
     return v < 0 ? 0 : (v > 255 ? 255 : v);
@@ -64,6 +74,74 @@ static void vertical_avx2(const int32_t *h0, const int32_t *h1, int32_t b0, int3
     for (; i < count; i++) out[i] = (uint8_t)vertical_value(h0[i], h1[i], b0, b1);
 }
 
+// Eight output pixels at a time: each pixel's four bytes (R, G, B and the next byte) are
+// gathered from both source columns, and each channel's two bytes are paired with the two
+// 16-bit weights, so one multiply-add of pairs gives w0 p0 + w1 p1 exactly (all factors are
+// below 2^15).
+__attribute__((target("avx2")))
+static void horizontal_planar_avx2(const uint8_t *src, const int32_t *offset0, const int32_t *offset1,
+                                   const int32_t *weight0, const int32_t *weight1, int count, int32_t *out, int stride) {
+    const __m256i low = _mm256_set1_epi32(0xFF), high = _mm256_set1_epi32(0xFF0000);
+    int d = 0;
+    for (; d + 8 <= count; d += 8) {
+        __m256i g0 = _mm256_i32gather_epi32((const int *)src, _mm256_loadu_si256((const __m256i *)(offset0 + d)), 1);
+        __m256i g1 = _mm256_i32gather_epi32((const int *)src, _mm256_loadu_si256((const __m256i *)(offset1 + d)), 1);
+        __m256i w = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(weight0 + d)),
+                                    _mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(weight1 + d)), 16));
+        __m256i r = _mm256_or_si256(_mm256_and_si256(g0, low), _mm256_and_si256(_mm256_slli_epi32(g1, 16), high));
+        __m256i g = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(g0, 8), low), _mm256_and_si256(_mm256_slli_epi32(g1, 8), high));
+        __m256i b = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi32(g0, 16), low), _mm256_and_si256(g1, high));
+        _mm256_storeu_si256((__m256i *)(out + d), _mm256_madd_epi16(r, w));
+        _mm256_storeu_si256((__m256i *)(out + stride + d), _mm256_madd_epi16(g, w));
+        _mm256_storeu_si256((__m256i *)(out + 2 * stride + d), _mm256_madd_epi16(b, w));
+    }
+    horizontal_planar_scalar(src, offset0, offset1, weight0, weight1, d, count, out, stride);
+}
+
+__attribute__((target("avx2")))
+static void vertical_float_avx2(const int32_t *h0, const int32_t *h1, int32_t b0, int32_t b1, int count, float *out) {
+    __m256i vb0 = _mm256_set1_epi32(b0), vb1 = _mm256_set1_epi32(b1);
+    const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(255);
+    int i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256i v = _mm256_min_epi32(_mm256_max_epi32(vertical_vector(h0 + i, h1 + i, vb0, vb1), zero), top);
+        _mm256_storeu_ps(out + i, _mm256_cvtepi32_ps(v));
+    }
+    for (; i < count; i++) out[i] = (float)vertical_value(h0[i], h1[i], b0, b1);
+}
+
+// 32 pixels (96 bytes, three registers) at a time: per register and channel, a mask keeps
+// that channel's bytes and a sum of absolute differences against zero adds them up in four
+// 64-bit lanes.
+__attribute__((target("avx2")))
+static size_t channel_sums_avx2(const uint8_t *pixels, size_t count, uint64_t sums[3]) {
+    __m256i acc[3] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+    __m256i masks[3][3];
+    for (int j = 0; j < 3; j++) {
+        for (int c = 0; c < 3; c++) {
+            uint8_t bytes[32];
+            for (int b = 0; b < 32; b++) bytes[b] = (32 * j + b) % 3 == c ? 0xFF : 0;
+            masks[j][c] = _mm256_loadu_si256((const __m256i *)bytes);
+        }
+    }
+    const __m256i zero = _mm256_setzero_si256();
+    size_t i = 0;
+    for (; i + 32 <= count; i += 32) {
+        const uint8_t *p = pixels + 3 * i;
+        for (int j = 0; j < 3; j++) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * j));
+            for (int c = 0; c < 3; c++)
+                acc[c] = _mm256_add_epi64(acc[c], _mm256_sad_epu8(_mm256_and_si256(v, masks[j][c]), zero));
+        }
+    }
+    for (int c = 0; c < 3; c++) {
+        uint64_t lanes[4];
+        _mm256_storeu_si256((__m256i *)lanes, acc[c]);
+        sums[c] += lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    }
+    return i;
+}
+
 // Atomics: tests flip the switch while other tests resize on other threads.
 static int force_portable = 0;
 
@@ -93,4 +171,32 @@ void sfc_resize_vertical(const int32_t *h0, const int32_t *h1, int32_t b0, int32
     if (have_avx2()) { vertical_avx2(h0, h1, b0, b1, count, out); return; }
 #endif
     vertical_scalar(h0, h1, b0, b1, count, out);
+}
+
+void sfc_resize_horizontal_planar(const uint8_t *src, const int32_t *offset0, const int32_t *offset1,
+                                  const int32_t *weight0, const int32_t *weight1, int count, int32_t *out, int stride) {
+#ifdef SFC_X86
+    if (have_avx2()) { horizontal_planar_avx2(src, offset0, offset1, weight0, weight1, count, out, stride); return; }
+#endif
+    horizontal_planar_scalar(src, offset0, offset1, weight0, weight1, 0, count, out, stride);
+}
+
+void sfc_resize_vertical_float(const int32_t *h0, const int32_t *h1, int32_t b0, int32_t b1, int count, float *out) {
+#ifdef SFC_X86
+    if (have_avx2()) { vertical_float_avx2(h0, h1, b0, b1, count, out); return; }
+#endif
+    for (int i = 0; i < count; i++) out[i] = (float)vertical_value(h0[i], h1[i], b0, b1);
+}
+
+void sfc_rgb_channel_sums(const uint8_t *pixels, size_t count, uint64_t sums[3]) {
+    sums[0] = sums[1] = sums[2] = 0;
+    size_t i = 0;
+#ifdef SFC_X86
+    if (have_avx2()) i = channel_sums_avx2(pixels, count, sums);
+#endif
+    for (; i < count; i++) {
+        sums[0] += pixels[3 * i];
+        sums[1] += pixels[3 * i + 1];
+        sums[2] += pixels[3 * i + 2];
+    }
 }

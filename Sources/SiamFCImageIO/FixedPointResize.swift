@@ -40,15 +40,8 @@ public enum FixedPointResize {
     public static func resizeWindowPlanar(of image: RGBImage, x: Int, y: Int, width: Int, height: Int,
                                           fill: (UInt8, UInt8, UInt8), toWidth: Int, toHeight: Int,
                                           into destination: UnsafeMutablePointer<Float>) {
-        let plane = toWidth * toHeight
-        forEachRow(of: image, x: x, y: y, width: width, height: height, fill: fill, toWidth: toWidth, toHeight: toHeight) { dy, row in
-            let r = destination + dy * toWidth, g = r + plane, b = g + plane
-            for i in 0..<toWidth {
-                r[i] = Float(row[3 * i])
-                g[i] = Float(row[3 * i + 1])
-                b[i] = Float(row[3 * i + 2])
-            }
-        }
+        resizeRows(of: image, x: x, y: y, width: width, height: height, fill: fill, toWidth: toWidth,
+                   toHeight: toHeight, output: .planar(destination))
     }
 
     /// Computes the resized window row by row and hands each finished row of `toWidth` RGB
@@ -56,6 +49,21 @@ public enum FixedPointResize {
     /// concurrently for different rows (each exactly once); the results do not depend on the split.
     static func forEachRow(of image: RGBImage, x: Int, y: Int, width: Int, height: Int, fill: (UInt8, UInt8, UInt8),
                            toWidth: Int, toHeight: Int, emit: (Int, UnsafePointer<UInt8>) -> Void) {
+        withoutActuallyEscaping(emit) { emit in
+            resizeRows(of: image, x: x, y: y, width: width, height: height, fill: fill, toWidth: toWidth,
+                       toHeight: toHeight, output: .rows(emit))
+        }
+    }
+
+    /// Where finished rows go: handed over as RGB bytes, or written as Float32 into the R, G and
+    /// B planes (`toHeight x toWidth` each) of a buffer, with no byte row in between.
+    private enum Output {
+        case rows((Int, UnsafePointer<UInt8>) -> Void)
+        case planar(UnsafeMutablePointer<Float>)
+    }
+
+    private static func resizeRows(of image: RGBImage, x: Int, y: Int, width: Int, height: Int, fill: (UInt8, UInt8, UInt8),
+                                   toWidth: Int, toHeight: Int, output: Output) {
         precondition(width > 0 && height > 0 && toWidth > 0 && toHeight > 0, "FixedPointResize: empty size")
         let columns = taps(input: width, output: toWidth, clampingWeights: true)
         let rows = taps(input: height, output: toHeight, clampingWeights: false)
@@ -71,22 +79,22 @@ public enum FixedPointResize {
         image.pixels.withUnsafeBufferPointer { pixels in
             Parallel.forEachChunk(toHeight, costPerItem: toWidth * 12) { range in
                 resizeRows(range, pixels: pixels, image: image, x: x, y: y, width: width, fill: fill, toWidth: toWidth,
-                           columns: UnsafePointer(table), rows: rows, emit: emit)
+                           toHeight: toHeight, columns: UnsafePointer(table), rows: rows, output: output)
             }
         }
     }
 
-    /// The output rows `range` of ``forEachRow(of:x:y:width:height:fill:toWidth:toHeight:emit:)``,
-    /// with scratch buffers of their own.
+    /// The output rows `range`, with scratch buffers of their own.
     private static func resizeRows(_ range: Range<Int>, pixels: UnsafeBufferPointer<UInt8>, image: RGBImage, x: Int, y: Int,
-                                   width: Int, fill: (UInt8, UInt8, UInt8), toWidth: Int, columns: UnsafePointer<Int32>,
-                                   rows: Taps, emit: (Int, UnsafePointer<UInt8>) -> Void) {
+                                   width: Int, fill: (UInt8, UInt8, UInt8), toWidth: Int, toHeight: Int,
+                                   columns: UnsafePointer<Int32>, rows: Taps, output: Output) {
         let outWidth = toWidth * 3
         let offset0 = columns, offset1 = columns + toWidth, weight0 = columns + 2 * toWidth, weight1 = columns + 3 * toWidth
-        // Two rows of horizontal sums; the padded source row, the fill row and the output row.
-        // Each row has slack at its end: the horizontal pass loads and stores four values where
-        // it needs three.
-        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * (outWidth + 4))
+        // Two rows of horizontal sums (interleaved, or three planes `stride` apart); the padded
+        // source row, the fill row and the output row. Each row has slack at its end: the
+        // interleaved horizontal pass loads and stores four values where it needs three.
+        let stride = toWidth + 8, slot = 3 * stride
+        let sums = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * slot)
         let rowBytes = width * 3 + 8
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * rowBytes + outWidth)
         defer { sums.deallocate(); bytes.deallocate() }
@@ -108,9 +116,13 @@ public enum FixedPointResize {
             return UnsafePointer(padded)
         }
         func horizontal(_ r: Int, into h: UnsafeMutablePointer<Int32>) {
-            sfc_resize_horizontal_rgb(sourceRow(r), offset0, offset1, weight0, weight1, Int32(toWidth), h)
+            if case .planar = output {
+                sfc_resize_horizontal_planar(sourceRow(r), offset0, offset1, weight0, weight1, Int32(toWidth), h, Int32(stride))
+            } else {
+                sfc_resize_horizontal_rgb(sourceRow(r), offset0, offset1, weight0, weight1, Int32(toWidth), h)
+            }
         }
-        let slots = [sums, sums + outWidth + 4]
+        let slots = [sums, sums + slot]
         var cached = (-1, -1)
         for dy in range {
             let r0 = rows.index0[dy], r1 = rows.index1[dy]
@@ -129,8 +141,17 @@ public enum FixedPointResize {
                     if s1 == 0 { cached.0 = r1 } else { cached.1 = r1 }
                 }
             }
-            sfc_resize_vertical(slots[s0], slots[s1], Int32(rows.weight0[dy]), Int32(rows.weight1[dy]), Int32(outWidth), rowOut)
-            emit(dy, rowOut)
+            let (b0, b1) = (Int32(rows.weight0[dy]), Int32(rows.weight1[dy]))
+            switch output {
+            case .rows(let emit):
+                sfc_resize_vertical(slots[s0], slots[s1], b0, b1, Int32(outWidth), rowOut)
+                emit(dy, rowOut)
+            case .planar(let destination):
+                for c in 0..<3 {
+                    sfc_resize_vertical_float(slots[s0] + c * stride, slots[s1] + c * stride, b0, b1, Int32(toWidth),
+                                              destination + (c * toHeight + dy) * toWidth)
+                }
+            }
         }
     }
 

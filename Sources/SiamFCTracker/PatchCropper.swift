@@ -42,17 +42,7 @@ public enum PatchCropper {
 
     /// The mean colour of a frame, Float32 per channel: the padding colour of every crop.
     public static func meanColor(_ frame: RGBImage) -> (Float, Float, Float) {
-        var sums = (0.0, 0.0, 0.0)
-        frame.pixels.withUnsafeBufferPointer { p in
-            var (r, g, b) = (0, 0, 0)
-            var i = 0
-            while i + 2 < p.count {
-                r += Int(p[i]); g += Int(p[i + 1]); b += Int(p[i + 2])
-                i += 3
-            }
-            sums = (Double(r), Double(g), Double(b))
-        }
-        let n = Double(max(frame.width * frame.height, 1))
-        return (Float(sums.0 / n), Float(sums.1 / n), Float(sums.2 / n))
+        let means = frame.channelMeans()
+        return (Float(means.red), Float(means.green), Float(means.blue))
     }
 }

@@ -58,14 +58,42 @@ struct FixedPointResizeTests {
         #expect(planar == expected.chwFloat32())
     }
 
-    /// The portable C path gives the vector path's bits.
-    @Test func portableKernelsMatchTheVectorOnes() {
+    /// The portable C path gives the vector path's bits, for byte rows and for Float32 planes,
+    /// at widths around whole vectors of eight pixels.
+    @Test(arguments: [127, 131, 255, 7])
+    func portableKernelsMatchTheVectorOnes(output: Int) {
         let image = Self.randomImage(width: 97, height: 61, seed: 4)
-        let vector = FixedPointResize.resizeWindow(of: image, x: -7, y: 5, width: 83, height: 83, fill: (1, 2, 3), toWidth: 127, toHeight: 127)
+        func resize() -> (RGBImage, [Float]) {
+            let bytes = FixedPointResize.resizeWindow(of: image, x: -7, y: 5, width: 83, height: 83, fill: (1, 2, 3),
+                                                      toWidth: output, toHeight: output)
+            var planar = [Float](repeating: -1, count: output * output * 3)
+            planar.withUnsafeMutableBufferPointer { buffer in
+                FixedPointResize.resizeWindowPlanar(of: image, x: -7, y: 5, width: 83, height: 83, fill: (1, 2, 3),
+                                                    toWidth: output, toHeight: output, into: buffer.baseAddress!)
+            }
+            return (bytes, planar)
+        }
+        let vector = resize()
         sfc_image_kernels_force_portable(1)
         defer { sfc_image_kernels_force_portable(0) }
-        let portable = FixedPointResize.resizeWindow(of: image, x: -7, y: 5, width: 83, height: 83, fill: (1, 2, 3), toWidth: 127, toHeight: 127)
-        #expect(vector == portable)
+        let portable = resize()
+        #expect(vector.0 == portable.0)
+        #expect(vector.1 == portable.1)
+        #expect(vector.1 == vector.0.chwFloat32())
+    }
+
+    /// Channel sums, vector or not, equal plain loops, for pixel counts around whole blocks of 32.
+    @Test(arguments: [(1, 1), (31, 1), (32, 1), (33, 1), (11, 9), (320, 240)])
+    func channelMeansAreThePlainSums(width: Int, height: Int) {
+        let image = Self.randomImage(width: width, height: height, seed: UInt64(width * 1000 + height))
+        var sums = [0, 0, 0]
+        for (i, v) in image.pixels.enumerated() { sums[i % 3] += Int(v) }
+        let n = Double(width * height)
+        let expected = (Double(sums[0]) / n, Double(sums[1]) / n, Double(sums[2]) / n)
+        #expect(image.channelMeans() == expected)
+        sfc_image_kernels_force_portable(1)
+        defer { sfc_image_kernels_force_portable(0) }
+        #expect(image.channelMeans() == expected)
     }
 
     @Test func meanColourIsExactAndRoundsHalfToEven() {
