@@ -32,11 +32,23 @@ struct LightTrackPair {
         return ((w + p) * (h + p)).squareRoot()
     }
 
+    /// Another sequence's target (its frame and OTB box) to paste into the search crop.
+    struct Distractor {
+        var frame: RGBImage
+        var box: BoundingBox
+    }
+
+    /// Sides of a pasted distractor relative to the target's, and the tries at finding it a
+    /// place that leaves the target uncovered.
+    static let distractorScale: ClosedRange<Double> = 0.8...1.25
+    static let distractorTries = 8
+
     /// A pair from a template frame and box and a search frame and box (OTB 1-based); a negative
     /// pair (`positive` false) takes its search crop around `searchBox` but labels it as holding
-    /// no target (the caller draws it from another sequence).
+    /// no target (the caller draws it from another sequence). A `distractor` is pasted into the
+    /// search crop beside the target, which it never covers, and labelled background.
     init(templateFrame: RGBImage, templateBox: BoundingBox, searchFrame: RGBImage, searchBox: BoundingBox,
-         positive: Bool = true, using g: inout SplitMix64) {
+         positive: Bool = true, distractor: Distractor? = nil, using g: inout SplitMix64) {
         let templateOutput = NanoTrackConfiguration.templateSize, searchOutput = NanoTrackConfiguration.searchSize
         // Template: the tracker's crop of the box, slightly jittered.
         let zSide = max(1, Int((Self.contextSide(templateBox) * Float(g.uniform(1 - Double(Self.templateScale), 1 + Double(Self.templateScale)))).rounded()))
@@ -57,6 +69,7 @@ struct LightTrackPair {
         func map(_ u: Double, _ origin: Int) -> Float { (Float(u) - Float(origin)) * xScale - 0.5 }
         var box = (x1: map(searchBox.x - 1, x0), y1: map(searchBox.y - 1, y0),
                    x2: map(searchBox.x - 1 + searchBox.width, x0), y2: map(searchBox.y - 1 + searchBox.height, y0))
+        if let distractor { Self.paste(distractor, into: &search, beside: box, using: &g) }
 
         if g.nextUnit() < Self.blurProbability { Self.blur(&search) }
         let gray = g.nextUnit() < Self.grayscaleProbability
@@ -84,6 +97,47 @@ struct LightTrackPair {
             guard let base = dst.baseAddress else { return }
             FixedPointResize.resizeWindowPlanar(of: frame, x: x, y: y, width: side, height: side, fill: fill,
                                                 toWidth: output, toHeight: output, into: base)
+        }
+    }
+
+    /// Pastes the distractor's box, resized to the target's area (times a random factor, keeping
+    /// its own aspect), at a random place of the crop that does not overlap the target's box;
+    /// nothing when no such place is found in a few tries.
+    static func paste(_ distractor: Distractor, into crop: inout Tensor, beside target: (x1: Float, y1: Float, x2: Float, y2: Float),
+                      using g: inout SplitMix64) {
+        let side = crop.shape[3]
+        let box = distractor.box
+        guard box.width >= 1, box.height >= 1 else { return }
+        let area = Double(max(target.x2 - target.x1, 1) * max(target.y2 - target.y1, 1))
+        let factor = (area / (box.width * box.height)).squareRoot() * g.uniform(distractorScale.lowerBound, distractorScale.upperBound)
+        let width = min(max(Int((box.width * factor).rounded()), 4), side / 2)
+        let height = min(max(Int((box.height * factor).rounded()), 4), side / 2)
+        var place: (x: Int, y: Int)?
+        for _ in 0..<distractorTries {
+            let x = Int(g.next() % UInt64(side - width + 1)), y = Int(g.next() % UInt64(side - height + 1))
+            let apart = Float(x + width) <= target.x1 || Float(x) >= target.x2 + 1
+                || Float(y + height) <= target.y1 || Float(y) >= target.y2 + 1
+            if apart { place = (x, y); break }
+        }
+        guard let place else { return }
+        let frame = distractor.frame
+        let (bx, by) = (Int((box.x - 1).rounded()), Int((box.y - 1).rounded()))
+        let (bw, bh) = (max(1, Int(box.width.rounded())), max(1, Int(box.height.rounded())))
+        let inside = bx >= 0 && by >= 0 && bx + bw <= frame.width && by + bh <= frame.height
+        let fill = inside ? (0, 0, 0) : frame.meanColorBytes()
+        var patch = [Float](repeating: 0, count: 3 * width * height)
+        patch.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            FixedPointResize.resizeWindowPlanar(of: frame, x: bx, y: by, width: bw, height: bh, fill: fill,
+                                                toWidth: width, toHeight: height, into: base)
+        }
+        crop.withUnsafeMutableBufferPointer { d in
+            for c in 0..<3 {
+                for row in 0..<height {
+                    let to = (c * side + place.y + row) * side + place.x, from = (c * height + row) * width
+                    for i in 0..<width { d[to + i] = patch[from + i] }
+                }
+            }
         }
     }
 

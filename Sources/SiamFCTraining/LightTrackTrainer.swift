@@ -30,6 +30,9 @@ public final class LightTrackTrainer {
     let hintAdapter: Conv2d?
     let data: TrainingSequences
     private let adam: Adam
+    /// The moving average of the network's state dictionary, when
+    /// ``LightTrackTrainingConfiguration/averageDecay`` asks for one.
+    private(set) var average: [String: Tensor]?
 
     public convenience init(configuration: LightTrackTrainingConfiguration) throws {
         try self.init(configuration: configuration, state: LightTrackTrainingState(), tensors: nil)
@@ -85,12 +88,51 @@ public final class LightTrackTrainer {
             }
             adam.stepCount = state.step
         }
+        if (configuration.averageDecay ?? 0) > 0 {
+            if let (saved, path) = tensors {
+                average = try network.stateDict().reduce(into: [:]) { average, entry in
+                    guard let value = saved["average." + entry.key], value.shape == entry.value.shape else {
+                        throw TrainingError("\(path): average.\(entry.key) is missing or has the wrong shape")
+                    }
+                    average[entry.key] = value
+                }
+            } else {
+                average = network.stateDict()
+            }
+        }
+    }
+
+    /// Moves the average towards the network's state after step `t` (0-based).
+    private func updateAverage(step t: Int) {
+        guard let decay = configuration.averageDecay, decay > 0, var values = average else { return }
+        // Taken out, so that each tensor is mutated in place rather than copied.
+        average = nil
+        let d = min(decay, Float(1 + t) / Float(10 + t))
+        for (name, live) in network.stateDict() {
+            guard var value = values.removeValue(forKey: name) else { preconditionFailure("LightTrackTrainer: no average of \(name)") }
+            live.withUnsafeBufferPointer { l in
+                value.withUnsafeMutableBufferPointer { a in
+                    for i in a.indices { a[i] = d * a[i] + (1 - d) * l[i] }
+                }
+            }
+            values[name] = value
+        }
+        average = values
+    }
+
+    /// The network whose model is written and validated: the average when there is one.
+    func exportedNetwork() throws -> LightTrackNetwork {
+        guard let average else { return network }
+        var generator = SplitMix64(seed: 0)
+        let copy = try LightTrackNetwork(configuration: network.configuration, using: &generator)
+        try copy.load(stateDict: average, source: "the weight average")
+        return copy
     }
 
     /// The tracking model of the network as it is now (batch norm folded with its running
     /// statistics; the corrected size penalty).
     public func trackingModel(source: String = "training") throws -> NanoTrackModel {
-        try NanoTrackModel(networks: try network.folded(), source: source, configuration: .lightTrack)
+        try NanoTrackModel(networks: try exportedNetwork().folded(), source: source, configuration: .lightTrack)
     }
 
     /// Trains to the end of the configured epochs, writing into `directory`:
@@ -179,6 +221,7 @@ public final class LightTrackTrainer {
         adam.zeroGrad()
         loss.backward()
         adam.step()
+        updateAverage(step: state.step)
         let value = loss.value.item
         guard value.isFinite else {
             throw TrainingError("the loss became \(value) at step \(state.step + 1); lower the learning rate")
@@ -288,8 +331,17 @@ public final class LightTrackTrainer {
         let decoder = ImageDecoder()
         let zFrame = try decoder.decode(file: templateSequence.frames[z])
         let xFrame = !negative && searchFrameIndex == z ? zFrame : try decoder.decode(file: other.frames[searchFrameIndex])
+        // Drawn only when asked for, so that runs without distractors keep their random streams.
+        var distractor: LightTrackPair.Distractor?
+        let distractors = configuration.distractorProbability ?? 0
+        if distractors > 0, data.sequences.count > 1, g.nextUnit() < distractors {
+            let d = (s + 1 + Int(g.next() % UInt64(data.sequences.count - 1))) % data.sequences.count
+            let sequence = data.sequences[d], usable = sequence.usable
+            let f = usable[Int(g.next() % UInt64(usable.count))]
+            if let box = sequence.boxes[f] { distractor = .init(frame: try decoder.decode(file: sequence.frames[f]), box: box) }
+        }
         let pair = LightTrackPair(templateFrame: zFrame, templateBox: zBox, searchFrame: xFrame, searchBox: xBox,
-                                  positive: !negative, using: &g)
+                                  positive: !negative, distractor: distractor, using: &g)
         guard let teacher else { return MadePair(pair: pair, teacher: nil) }
         let searchFeatures = try teacher.features(pair.search)
         let (classes, distances) = try teacher.head(template: try teacher.features(pair.template), search: searchFeatures)
@@ -300,7 +352,7 @@ public final class LightTrackTrainer {
     public func exportModel(to path: String) throws {
         let teacherName = configuration.teacherBackbone.map { PathName.lastComponent($0) } ?? "none"
         do {
-            try network.save(to: path, metadata: ["siamfc.steps": String(state.step), "siamfc.teacher": teacherName])
+            try exportedNetwork().save(to: path, metadata: ["siamfc.steps": String(state.step), "siamfc.teacher": teacherName])
         } catch let error as TrackerError {
             throw TrainingError(error.message)
         }
@@ -310,6 +362,7 @@ public final class LightTrackTrainer {
         var tensors: [String: Tensor] = [:]
         for (name, tensor) in network.stateDict() { tensors["model." + name] = tensor }
         for (name, tensor) in hintAdapter?.stateDict() ?? [:] { tensors["adapter." + name] = tensor }
+        for (name, tensor) in average ?? [:] { tensors["average." + name] = tensor }
         for i in adam.parameters.indices {
             if let m = adam.firstMoments[i] { tensors["optimizer.first.\(i)"] = m }
             if let v = adam.secondMoments[i] { tensors["optimizer.second.\(i)"] = v }

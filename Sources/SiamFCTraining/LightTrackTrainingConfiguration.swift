@@ -23,6 +23,10 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     public var maximumFrameGap = 100
     /// Share of pairs whose search crop comes from another sequence (no target: all negatives).
     public var negativePairProbability = 0.1
+    /// Share of pairs whose search crop also shows another sequence's target, pasted beside the
+    /// target at its size and labelled background (a distractor); nil (as in checkpoints written
+    /// before this setting existed) means 0.
+    public var distractorProbability: Double?
     /// Adam; the rate follows a cosine from `learningRate` to `finalLearningRate` after a linear
     /// warm-up over `warmupSteps`.
     public var learningRate: Float = 2e-3
@@ -42,6 +46,11 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     /// Weight of the feature hint: student search features mapped to the teacher's by a
     /// training-only 1x1 convolution, mean squared error relative to the teacher's mean square.
     public var featureHintWeight: Float = 0.5
+    /// Decay of a moving average of the weights and batch-norm statistics, which is then the
+    /// model written and validated after each epoch while the live weights go on training; the
+    /// decay ramps up as (1 + t)/(10 + t) over the first steps t. nil (as in checkpoints
+    /// written before this setting existed) or 0: the live weights.
+    public var averageDecay: Float?
     public var seed: UInt64 = 1
     /// Steps between checkpoints (each epoch's end is saved as well).
     public var checkpointEvery = 100
@@ -62,12 +71,13 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
         guard epochs >= 1, pairsPerEpoch >= 1, batchSize >= 2 else {
             throw fail("epochs and pairs per epoch must be at least 1 and the batch size at least 2 (batch norm needs two)")
         }
-        guard maximumFrameGap >= 0, (0...1).contains(negativePairProbability) else {
-            throw fail("the frame gap must not be negative and the negative pair probability must be within 0...1")
+        guard maximumFrameGap >= 0, (0...1).contains(negativePairProbability), (0...1).contains(distractorProbability ?? 0) else {
+            throw fail("the frame gap must not be negative and the negative pair and distractor probabilities must be within 0...1")
         }
         guard learningRate > 0, finalLearningRate > 0, warmupSteps >= 0, weightDecay >= 0 else {
             throw fail("learning rates must be positive, warm-up steps and weight decay not negative")
         }
+        guard (0..<1).contains(averageDecay ?? 0) else { throw fail("the average decay must be within 0 ..< 1") }
         guard boxLossWeight >= 0, softClassWeight >= 0, softBoxWeight >= 0, featureHintWeight >= 0, checkpointEvery >= 1 else {
             throw fail("loss weights must not be negative and the checkpoint interval must be positive")
         }

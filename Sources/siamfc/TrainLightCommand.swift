@@ -14,13 +14,15 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
             Pairs are a template and a search frame of one sequence at most --max-gap frames apart \
             (or, with probability --negatives, a search frame of another sequence), cropped as the \
             tracker crops them: a 127 template with a small jitter and a 255 search region shifted by \
-            up to ±64 px and scaled by up to ±18 %, blurred, colour-jittered, grey or mirrored. Labels \
+            up to ±64 px and scaled by up to ±18 %, blurred, colour-jittered, grey or mirrored; with \
+            probability --distractors, another sequence's target is pasted in beside the target. Labels \
             on the 16x16 map: positives inside the ellipse of the target's box; losses: balanced \
             two-class cross-entropy and GIoU on the positives' boxes. Adam with weight decay 1e-4, a \
             linear warm-up then a cosine from --lr to --final-lr. With --teacher-backbone and \
             --teacher-head (a NanoTrack ONNX pair) the student also matches the teacher's class \
             probabilities and boxes and, through a training-only 1x1 convolution, its search \
-            features. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
+            features. With --average-decay, the model written and validated is a moving average of \
+            the weights. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
             after each epoch; after each epoch also OUT/model.safetensors (track it with siamfc track \
             --model) and OUT/loss.png, and with --val the validation AUC, keeping the best epoch's \
             model as OUT/best.safetensors. --resume continues a run exactly.
@@ -43,6 +45,9 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
     @Option(help: "Share of negative pairs, search frame from another sequence (default 0.1).")
     var negatives: Double?
 
+    @Option(help: "Share of pairs with a distractor: another sequence's target pasted into the search region beside the target, labelled background (default 0).")
+    var distractors: Double?
+
     @Option(help: "Teacher backbone (NanoTrack ONNX) to distil from; needs --teacher-head.")
     var teacherBackbone: String?
 
@@ -57,6 +62,9 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
 
     @Option(help: "Weight of the feature hint (default 0.5; 0 turns it off).")
     var featureHintWeight: Float?
+
+    @Option(help: "Decay of a moving average of the weights, written and validated as the model after each epoch (default: none; 0.999 averages over about a thousand steps).")
+    var averageDecay: Float?
 
     @Option(help: "Steps between checkpoints (default 100).")
     var checkpointEvery: Int?
@@ -95,12 +103,14 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
         if let maxGap { c.maximumFrameGap = maxGap }
         if let finalLr { c.finalLearningRate = finalLr }
         if let negatives { c.negativePairProbability = negatives }
+        c.distractorProbability = distractors
         c.teacherBackbone = teacherBackbone
         c.teacherHead = teacherHead
         if let softClassWeight { c.softClassWeight = softClassWeight }
         if let softBoxWeight { c.softBoxWeight = softBoxWeight }
         if let featureHintWeight { c.featureHintWeight = featureHintWeight }
         if let checkpointEvery { c.checkpointEvery = checkpointEvery }
+        c.averageDecay = averageDecay
         c.initialModel = initialModel
         try c.validate()
         return c

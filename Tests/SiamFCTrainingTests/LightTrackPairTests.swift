@@ -64,4 +64,43 @@ struct LightTrackPairTests {
             #expect(abs((x2 - x1) / (y2 - y1) - 1.5) < 0.05)
         }
     }
+
+    /// A distractor (another frame's red target) lands in the search crop at about the target's
+    /// size, never on the target, and leaves the labels on the target.
+    @Test func distractorsLandBesideTheTarget() throws {
+        var frame = RGBImage(width: 400, height: 300)
+        for i in frame.pixels.indices { frame.pixels[i] = 60 }
+        let box = BoundingBox(x: 181, y: 121, width: 60, height: 40)
+        for y in 120..<160 { for x in 180..<240 { frame[x, y] = (250, 250, 250) } }
+        var other = RGBImage(width: 200, height: 200)
+        for y in 50..<110 { for x in 40..<70 { other[x, y] = (250, 0, 0) } }
+        let distractor = LightTrackPair.Distractor(frame: other, box: BoundingBox(x: 41, y: 51, width: 30, height: 60))
+        var g = SplitMix64(seed: 5)
+        var pasted = 0
+        for _ in 0..<12 {
+            let pair = LightTrackPair(templateFrame: frame, templateBox: box, searchFrame: frame, searchBox: box,
+                                      distractor: distractor, using: &g)
+            let t = pair.targets
+            let cell = try #require((0..<256).first { t.labels[$0] == 1 })
+            let p = AnchorFreeTargets.position(cell)
+            let x1 = p.x - t.distances[cell], y1 = p.y - t.distances[256 + cell]
+            let x2 = p.x + t.distances[512 + cell], y2 = p.y + t.distances[768 + cell]
+            let values = pair.search.scalars, plane = 255 * 255
+            // Red where the distractor is (unless the colour jitter turned the crop grey).
+            let red = (0..<plane).filter { values[$0] - values[plane + $0] > 100 }
+            guard !red.isEmpty else { continue }
+            pasted += 1
+            let onTarget = red.filter { i in
+                let (x, y) = (Float(i % 255), Float(i / 255))
+                return x > x1 + 1 && x < x2 - 1 && y > y1 + 1 && y < y2 - 1
+            }
+            #expect(onTarget.isEmpty, "\(onTarget.count) distractor pixels on the target")
+            // The target's area is about 2400 crop pixels times the crop scale; the distractor's
+            // the same within the random factor (0.8–1.25 per side).
+            let targetArea = (x2 - x1) * (y2 - y1)
+            #expect(Float(red.count) > 0.5 * targetArea && Float(red.count) < 1.8 * targetArea,
+                    "\(red.count) red pixels for a target of \(targetArea)")
+        }
+        #expect(pasted >= 8)
+    }
 }

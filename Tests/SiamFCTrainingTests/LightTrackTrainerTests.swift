@@ -80,6 +80,30 @@ import SiamFCSupport
         #expect(rows == 8)
     }
 
+    /// With a weight average, the model file holds the average (not the live weights), and an
+    /// interrupted run resumes it exactly.
+    @Test func weightAverageIsTheModelAndResumes() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let data = try Self.fixture(dir)
+        var c = Self.configuration(data, epochs: 2)
+        c.averageDecay = 0.9
+        let whole = try LightTrackTrainer(configuration: c)
+        #expect(try whole.train(directory: dir + "/whole") == .finished)
+        let average = try #require(whole.average)
+        #expect(average != whole.network.stateDict())
+        #expect(try LightTrackNetwork(contentsOf: dir + "/whole/model.safetensors").stateDict() == average)
+
+        let first = try LightTrackTrainer(configuration: c)
+        var steps = 0
+        #expect(try first.train(directory: dir + "/parts", shouldStop: { steps += 1; return steps > 3 }) == .interrupted)
+        let path = dir + "/parts/checkpoint.safetensors"
+        let resumed = try LightTrackTrainer(resuming: try LightTrackCheckpoint.read(path: path), path: path)
+        #expect(try resumed.train(directory: dir + "/parts") == .finished)
+        #expect(resumed.average == average)
+        #expect(resumed.network.stateDict() == whole.network.stateDict())
+    }
+
     /// A run given an earlier run's model starts from its weights (and batch-norm statistics),
     /// not from random ones; a file that is not a light model is refused with its name.
     @Test func initialModelReplacesTheRandomStart() throws {
@@ -108,6 +132,12 @@ import SiamFCSupport
         #expect(throws: TrainingError.self) { try c.validate() }
         c.teacherHead = "h.onnx"
         c.negativePairProbability = 2
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.negativePairProbability = 0.1
+        c.averageDecay = 1
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.averageDecay = nil
+        c.distractorProbability = -0.5
         #expect(throws: TrainingError.self) { try c.validate() }
     }
 }
