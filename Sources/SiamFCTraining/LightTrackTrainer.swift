@@ -320,9 +320,7 @@ public final class LightTrackTrainer {
         let negative = data.sequences.count > 1 && g.nextUnit() < configuration.negativePairProbability
         if negative {
             // Another sequence's frame: the crop holds something else.
-            searchSequence = (s + 1 + Int(g.next() % UInt64(data.sequences.count - 1))) % data.sequences.count
-            let usable = data.sequences[searchSequence].usable
-            searchFrameIndex = usable[Int(g.next() % UInt64(usable.count))]
+            (searchSequence, searchFrameIndex) = frameOfAnotherSequence(than: s, using: &g)
         }
         let templateSequence = data.sequences[s], other = data.sequences[searchSequence]
         guard let zBox = templateSequence.boxes[z], let xBox = other.boxes[searchFrameIndex] else {
@@ -335,9 +333,8 @@ public final class LightTrackTrainer {
         var distractor: LightTrackPair.Distractor?
         let distractors = configuration.distractorProbability ?? 0
         if distractors > 0, data.sequences.count > 1, g.nextUnit() < distractors {
-            let d = (s + 1 + Int(g.next() % UInt64(data.sequences.count - 1))) % data.sequences.count
-            let sequence = data.sequences[d], usable = sequence.usable
-            let f = usable[Int(g.next() % UInt64(usable.count))]
+            let (d, f) = frameOfAnotherSequence(than: s, using: &g)
+            let sequence = data.sequences[d]
             if let box = sequence.boxes[f] { distractor = .init(frame: try decoder.decode(file: sequence.frames[f]), box: box) }
         }
         let pair = LightTrackPair(templateFrame: zFrame, templateBox: zBox, searchFrame: xFrame, searchBox: xBox,
@@ -346,6 +343,13 @@ public final class LightTrackTrainer {
         let searchFeatures = try teacher.features(pair.search)
         let (classes, distances) = try teacher.head(template: try teacher.features(pair.template), search: searchFeatures)
         return MadePair(pair: pair, teacher: (classes, distances, searchFeatures))
+    }
+
+    /// A usable frame of a sequence other than `s` (there must be another).
+    private func frameOfAnotherSequence(than s: Int, using g: inout SplitMix64) -> (sequence: Int, frame: Int) {
+        let other = (s + 1 + Int(g.next() % UInt64(data.sequences.count - 1))) % data.sequences.count
+        let usable = data.sequences[other].usable
+        return (other, usable[Int(g.next() % UInt64(usable.count))])
     }
 
     /// The network's model file (see ``LightTrackNetwork``); the metadata records the run.

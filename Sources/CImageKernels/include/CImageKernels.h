@@ -4,8 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// The two passes of the 8-bit fixed-point bilinear resize (FixedPointResize in SiamFCImageIO),
-// with AVX2 chosen at run time and a portable fallback; both give the same bits.
+// The passes of the 8-bit fixed-point bilinear resize (FixedPointResize in SiamFCImageIO) and
+// the channel sums of an image, with AVX2 chosen at run time and a portable fallback; both give
+// the same bits.
 
 // Horizontal pass over one source row of RGB bytes: for each output pixel d and channel c,
 // out[3d + c] = weight0[d] * src[offset0[d] + c] + weight1[d] * src[offset1[d] + c].
@@ -29,7 +30,7 @@ void sfc_resize_vertical_float(const int32_t *h0, const int32_t *h1, int32_t b0,
 // The sums of the R, G and B bytes of `count` interleaved RGB pixels (sums[0], [1], [2]).
 void sfc_rgb_channel_sums(const uint8_t *pixels, size_t count, uint64_t sums[3]);
 
-// Tests: 1 makes both passes take the portable path, 0 restores the run-time choice.
+// Tests: 1 makes every kernel here take the portable path, 0 restores the run-time choice.
 void sfc_image_kernels_force_portable(int force);
 
 #endif
