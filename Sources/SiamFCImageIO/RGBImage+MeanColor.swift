@@ -6,13 +6,16 @@ extension RGBImage {
     public func channelMeans() -> (red: Double, green: Double, blue: Double) {
         let count = width * height
         guard count > 0 else { return (0, 0, 0) }
-        var sums: [UInt64] = [0, 0, 0]
-        pixels.withUnsafeBufferPointer { p in
-            guard let base = p.baseAddress else { return }
-            sfc_rgb_channel_sums(base, count, &sums)
-        }
         let n = Double(count)
-        return (Double(sums[0]) / n, Double(sums[1]) / n, Double(sums[2]) / n)
+        // Called once per frame on the tracking path: the three sums live on the stack.
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3) { sums in
+            sums.initialize(repeating: 0)
+            pixels.withUnsafeBufferPointer { p in
+                guard let base = p.baseAddress, let out = sums.baseAddress else { return }
+                sfc_rgb_channel_sums(base, count, out)
+            }
+            return (Double(sums[0]) / n, Double(sums[1]) / n, Double(sums[2]) / n)
+        }
     }
 
     /// ``channelMeans()`` rounded to bytes, half to even: the constant colour of a border that
