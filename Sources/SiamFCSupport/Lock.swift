@@ -1,3 +1,5 @@
+import CConcurrency
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,7 +7,8 @@ import Darwin
 #endif
 
 /// The project's one lock: a pthread mutex with a condition variable, so that the same type
-/// guards shared state and lets a thread wait for another's result.
+/// guards shared state and lets a thread wait for another's result. The mutex spins briefly
+/// before it sleeps (see `sfc_mutex_init_adaptive`): every section it guards is short.
 ///
 /// The mutex and condition live in their own allocations: pthread objects must not move, and
 /// the address of a Swift stored property is not guaranteed to be stable.
@@ -18,7 +21,7 @@ public final class Lock: @unchecked Sendable {
         mutex.initialize(to: pthread_mutex_t())
         condition = .allocate(capacity: 1)
         condition.initialize(to: pthread_cond_t())
-        let status = pthread_mutex_init(mutex, nil) | pthread_cond_init(condition, nil)
+        let status = sfc_mutex_init_adaptive(mutex) | pthread_cond_init(condition, nil)
         precondition(status == 0, "pthread_mutex_init or pthread_cond_init failed")
     }
 
