@@ -32,15 +32,10 @@ extension LightTrackNetwork {
         guard Self.isLightModel(file) else {
             throw TrackerError("\(source): not a light model file (no \"\(Self.modelKey)\": \"\(Self.modelKind)\" in its metadata)")
         }
-        guard let json = file.metadata[Self.configurationKey],
-              let configuration = try? JSONDecoder().decode(LightTrackConfiguration.self, from: Data(json.utf8)) else {
-            throw TrackerError("\(source): the light model's configuration (metadata \"\(Self.configurationKey)\") is missing or not valid JSON")
+        guard let json = file.metadata[Self.configurationKey] else {
+            throw TrackerError("\(source): the light model's configuration (metadata \"\(Self.configurationKey)\") is missing")
         }
-        do {
-            try configuration.validate()
-        } catch {
-            throw TrackerError("\(source): \(error.message)")
-        }
+        let configuration = try LightTrackConfiguration(json: Data(json.utf8), source: source)
         var generator = SplitMix64(seed: 0)
         try self.init(configuration: configuration, using: &generator)
         do {
@@ -53,9 +48,7 @@ extension LightTrackNetwork {
 
     /// The weights, batch-norm statistics and configuration as a safetensors file.
     public func modelFile(metadata extra: [String: String] = [:]) throws -> SafetensorsFile {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        let json = try configuration.json()
         var metadata = extra
         metadata[Self.modelKey] = Self.modelKind
         metadata[Self.configurationKey] = json

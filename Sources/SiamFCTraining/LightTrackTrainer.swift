@@ -50,7 +50,7 @@ public final class LightTrackTrainer {
         self.state = state
         data = try TrainingSequences(roots: configuration.trainingData, maximumGap: configuration.maximumFrameGap)
         var generator = SplitMix64(seed: configuration.seed, stream: 200)
-        network = try LightTrackNetwork(using: &generator)
+        network = try LightTrackNetwork(configuration: configuration.networkConfiguration, using: &generator)
         if let backbone = configuration.teacherBackbone, let head = configuration.teacherHead {
             let teacher = try NanoTrackModel(backbone: backbone, head: head)
             self.teacher = teacher

@@ -12,6 +12,9 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     public static let checkpointKind = TrainingCheckpointKind(metadataPrefix: "lighttrack.train",
                                                               name: "a light tracker training checkpoint")
 
+    /// The student's widths and layout; nil (as in checkpoints written before this setting
+    /// existed) means ``LightTrackConfiguration/standard``.
+    public var network: LightTrackConfiguration?
     /// Sequence folders (or folders of sequences) in OTB, VOT or GOT-10k layout to draw pairs from.
     public var trainingData: [String] = []
     /// Sequences tracked after each epoch to report the validation AUC; none skips validation.
@@ -63,6 +66,7 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     public var totalSteps: Int { epochs * stepsPerEpoch }
     public var stepsPerEpoch: Int { max(1, pairsPerEpoch / max(batchSize, 1)) }
     public var hasTeacher: Bool { teacherBackbone != nil }
+    public var networkConfiguration: LightTrackConfiguration { network ?? .standard }
 
     /// Rejects settings that cannot train, with a message that names the setting.
     public func validate() throws {
@@ -83,6 +87,11 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
         }
         guard (teacherBackbone == nil) == (teacherHead == nil) else {
             throw fail("a teacher needs both its backbone and its head file")
+        }
+        do {
+            try networkConfiguration.validate()
+        } catch {
+            throw fail(error.description)
         }
     }
 

@@ -25,7 +25,8 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
             the weights. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
             after each epoch; after each epoch also OUT/model.safetensors (track it with siamfc track \
             --model) and OUT/loss.png, and with --val the validation AUC, keeping the best epoch's \
-            model as OUT/best.safetensors. --resume continues a run exactly.
+            model as OUT/best.safetensors. --resume continues a run exactly. --network trains \
+            another width or layout than the standard one.
             """)
 
     @Option(parsing: .upToNextOption, help: "Training sequences: sequence folders or folders of sequences.")
@@ -35,6 +36,9 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
     var val: [String] = []
 
     @OptionGroup var runOptions: TrainingRunOptions<LightTrainingDefaults>
+
+    @Option(help: "The student's widths and layout: a JSON file in the form a light model file keeps in its metadata (docs/light-model.md; default: the standard design).")
+    var network: String?
 
     @Option(help: "Largest frame distance within a pair (default 100).")
     var maxGap: Int?
@@ -100,6 +104,7 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
         c.trainingData = data
         c.validationData = val
         runOptions.settings.apply(to: &c)
+        if let network { c.network = try LightTrackConfiguration(contentsOf: network) }
         if let maxGap { c.maximumFrameGap = maxGap }
         if let finalLr { c.finalLearningRate = finalLr }
         if let negatives { c.negativePairProbability = negatives }

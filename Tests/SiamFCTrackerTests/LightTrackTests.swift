@@ -81,6 +81,34 @@ import SiamFCTestSupport
         #expect(throws: Never.self) { try LightTrackConfiguration.standard.validate() }
     }
 
+    /// A configuration file (the JSON a model file keeps in its metadata) reads back equal; a
+    /// file that is not one, lacks a key, or describes a network of the wrong shape is refused
+    /// in one line naming the file.
+    @Test func configurationFileRoundTripAndErrors() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        var wider = LightTrackConfiguration.standard
+        wider.blocks[6].out = 80
+        wider.towerWidth = 128
+        try writeFile(dir + "/wider.json", try wider.json())
+        #expect(try LightTrackConfiguration(contentsOf: dir + "/wider.json") == wider)
+        var strided = LightTrackConfiguration.standard
+        strided.blocks[2].stride = 2
+        try writeFile(dir + "/strided.json", try strided.json())
+        try writeFile(dir + "/garbage.json", "{\"stem\": 16")
+        try writeFile(dir + "/keyless.json", #"{"stem": 16, "blocks": [], "towerWidth": 96, "towerDepth": 3}"#)
+        for (name, says) in [("strided", "16x16"), ("garbage", "not valid JSON"), ("keyless", "\"attentionSqueezed\" is missing"),
+                             ("missing", "no such file")] {
+            let path = dir + "/\(name).json"
+            do {
+                _ = try LightTrackConfiguration(contentsOf: path)
+                Issue.record("\(name) was read")
+            } catch {
+                #expect(error.message.hasPrefix(path + ": ") && error.message.contains(says) && !error.message.contains("\n"), "\(error)")
+            }
+        }
+    }
+
     @Test func modelFileRoundTrip() throws {
         let dir = makeTemporaryDirectory()
         defer { removeTemporary(dir) }

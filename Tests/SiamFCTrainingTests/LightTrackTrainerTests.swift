@@ -124,6 +124,26 @@ import SiamFCSupport
         #expect { try LightTrackTrainer(configuration: c) } throws: { "\($0)".contains(dir + "/other.safetensors") }
     }
 
+    /// A run given another network configuration trains that network and writes it into its
+    /// model file; one of the wrong shape is refused before any data is read.
+    @Test func networkConfigurationIsTheStudent() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        let data = try Self.fixture(dir)
+        var narrow = LightTrackConfiguration.standard
+        narrow.blocks[6].out = 32
+        narrow.towerWidth = 48
+        var c = Self.configuration(data)
+        c.network = narrow
+        let trainer = try LightTrackTrainer(configuration: c)
+        #expect(trainer.network.configuration == narrow)
+        #expect(try trainer.train(directory: dir + "/run") == .finished)
+        #expect(try LightTrackNetwork(contentsOf: dir + "/run/model.safetensors").configuration == narrow)
+        narrow.blocks[0].stride = 1
+        c.network = narrow
+        #expect(throws: TrainingError.self) { try c.validate() }
+    }
+
     @Test func settingsThatCannotTrainAreRefused() {
         var c = LightTrackTrainingConfiguration()
         #expect(throws: TrainingError.self) { try c.validate() }
