@@ -9,7 +9,8 @@
 // columns, so that consecutive output columns read consecutive floats for every kernel tap. The
 // vector kernel then computes 8 output columns per register, several output rows at once. The
 // copy costs as much as the arithmetic on small planes, so the vector path has its own
-// (pad_plane_avx2: stores only, no library calls, no masked stores, which are slow on AMD).
+// (pad_plane_avx2: stores only, no library calls, no masked stores, which are slow on AMD), and
+// the common stride-1 case skips it (dw_plane_direct).
 
 // Padded row length in the scratch plane: for stride 2, two phases of `half` floats each.
 static int padded_width(int width, int padding) { return width + 2 * padding; }
@@ -229,6 +230,108 @@ static inline void dw_plane3(const float *scratch, int rs, const float *weight, 
     }
 }
 
+// Stride 1 with "same" padding on rows of whole vectors reads the plane itself, with no padded
+// copy (which cost as much as the arithmetic). Input rows above or below the plane are left out
+// of an output's chain: adding their zero products would not change it, so the bits are the
+// padded chain's. A tap whose eight columns would leave the row at its left or right end is the
+// tile's own vector shifted across lanes, zeros coming in.
+enum { DW_INSIDE, DW_LEFT, DW_RIGHT };
+#define DW_MAX_KERNEL 5
+
+// Columns ox + d ..< ox + d + 8 of `row`, given here = columns ox ..< ox + 8.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256 dw_span(const float *row, int ox, int d, int edge, __m256 here, __m256i lane) {
+    if ((edge == DW_LEFT && d < 0) || (edge == DW_RIGHT && d > 0)) {
+        __m256 moved = _mm256_permutevar8x32_ps(here, _mm256_add_epi32(lane, _mm256_set1_epi32(d)));
+        __m256i kept = d < 0 ? _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(-d - 1))
+                             : _mm256_cmpgt_epi32(_mm256_set1_epi32(8 - d), lane);
+        return _mm256_and_ps(moved, _mm256_castsi256_ps(kept));
+    }
+    return d == 0 ? here : _mm256_loadu_ps(row + ox + d);
+}
+
+// Output rows oy ..< oy + rows, columns ox ..< ox + 8, of a K x K kernel (padding K / 2, K at
+// most DW_MAX_KERNEL). For K == 3 the weights come in registers (w3). `checked`: some input
+// rows lie outside the plane. K, rows, edge and checked are constants in every instance.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_direct_tile(const float *input, int height, int width, const float *weight, const __m256 *w3,
+                                  int K, __m256 bias, int activation, float *out, int oy, int rows, int ox, int edge,
+                                  int checked, __m256i lane) {
+    const int P = K / 2;
+    __m256 acc[DW_ROWS];
+    for (int r = 0; r < DW_ROWS; r++) acc[r] = _mm256_setzero_ps();
+    if (K == 3) {
+        // Each input row once per kernel column, for every output row it reaches.
+        for (int i = 0; i < rows - 1 + K; i++) {
+            int y = oy + i - P;
+            if (checked && (y < 0 || y >= height)) continue;
+            const float *row = input + (size_t)y * width;
+            __m256 here = _mm256_loadu_ps(row + ox);
+            for (int kx = 0; kx < K; kx++) {
+                __m256 v = dw_span(row, ox, kx - P, edge, here, lane);
+                for (int r = 0; r < rows; r++) {
+                    int ky = i - r;
+                    if (ky >= 0 && ky < K) acc[r] = _mm256_fmadd_ps(w3[ky * 3 + kx], v, acc[r]);
+                }
+            }
+        }
+    } else {
+        // One kernel row's weights in registers at a time (all of a 5x5 would not fit).
+        for (int ky = 0; ky < K; ky++) {
+            __m256 w[DW_MAX_KERNEL];
+            for (int kx = 0; kx < K; kx++) w[kx] = _mm256_broadcast_ss(weight + ky * K + kx);
+            for (int r = 0; r < rows; r++) {
+                int y = oy + r + ky - P;
+                if (checked && (y < 0 || y >= height)) continue;
+                const float *row = input + (size_t)y * width;
+                __m256 here = _mm256_loadu_ps(row + ox);
+                for (int kx = 0; kx < K; kx++) acc[r] = _mm256_fmadd_ps(w[kx], dw_span(row, ox, kx - P, edge, here, lane), acc[r]);
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++)
+        _mm256_storeu_ps(out + (size_t)(oy + r) * width + ox, sfc_activate8(_mm256_add_ps(acc[r], bias), activation));
+}
+
+#define DW_DIRECT_ROW(K, ROWS, CHECKED)                                                                           \
+    for (int ox = 0; ox < width; ox += 8) {                                                                       \
+        int edge = ox == 0 ? DW_LEFT : (ox + 8 == width ? DW_RIGHT : DW_INSIDE);                                  \
+        if (edge == DW_LEFT)                                                                                      \
+            dw_direct_tile(input, height, width, weight, w3, K, b, activation, out, oy, ROWS, ox, DW_LEFT, CHECKED, lane); \
+        else if (edge == DW_RIGHT)                                                                                \
+            dw_direct_tile(input, height, width, weight, w3, K, b, activation, out, oy, ROWS, ox, DW_RIGHT, CHECKED, lane); \
+        else                                                                                                      \
+            dw_direct_tile(input, height, width, weight, w3, K, b, activation, out, oy, ROWS, ox, DW_INSIDE, CHECKED, lane); \
+    }
+
+// Whole planes with width a multiple of 8, at least 16 (a left and a right tile).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void dw_plane_direct(const float *input, int height, int width, const float *weight, int K, float bias,
+                                   int activation, float *out) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 b = _mm256_set1_ps(bias);
+    __m256 w3[9];
+    for (int t = 0; t < 9; t++) w3[t] = K == 3 ? _mm256_broadcast_ss(weight + t) : _mm256_setzero_ps();
+    int oy = 0;
+    for (; oy + DW_ROWS <= height; oy += DW_ROWS) {
+        if (oy - K / 2 >= 0 && oy + DW_ROWS - 1 + K / 2 < height) {
+            DW_DIRECT_ROW(K, DW_ROWS, 0)
+        } else {
+            DW_DIRECT_ROW(K, DW_ROWS, 1)
+        }
+    }
+    for (; oy < height; oy++) DW_DIRECT_ROW(K, 1, 1)
+}
+
+__attribute__((target("avx2,fma")))
+static void dw_3x3_direct(const float *x, int h, int w, const float *k, float b, int a, float *o) {
+    dw_plane_direct(x, h, w, k, 3, b, a, o);
+}
+__attribute__((target("avx2,fma")))
+static void dw_5x5_direct(const float *x, int h, int w, const float *k, float b, int a, float *o) {
+    dw_plane_direct(x, h, w, k, 5, b, a, o);
+}
+
 // Separate instances for the stride-1 and stride-2 layouts and the common kernel sizes, so the
 // compiler unrolls the taps with constant offsets; other sizes use the generic instance.
 __attribute__((target("avx2,fma")))
@@ -260,6 +363,11 @@ void sfc_depthwise_plane(const float *input, int height, int width, const float 
     int oh = (height + 2 * padding - kernel) / stride + 1, ow = (width + 2 * padding - kernel) / stride + 1;
     if (oh <= 0 || ow <= 0) return;
     int vector = sfc_small_gemm_available();
+    if (vector && stride == 1 && (kernel == 3 || kernel == 5) && padding == kernel / 2 && width % 8 == 0 && width >= 16) {
+        if (kernel == 3) dw_3x3_direct(input, height, width, weight, bias, activation, out);
+        else dw_5x5_direct(input, height, width, weight, bias, activation, out);
+        return;
+    }
     if (vector) pad_plane_avx2(input, height, width, kernel, stride, padding, scratch);
     else pad_plane(input, height, width, kernel, stride, padding, scratch, 0);
     if (!vector) {

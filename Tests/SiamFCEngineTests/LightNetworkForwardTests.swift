@@ -50,6 +50,40 @@ import Testing
         }
     }
 
+    /// The vector kernel computes each output as one chain of fused multiply-adds in (ky, kx)
+    /// order from zero, then adds the bias: what OpenCV's dnn does, which NanoTrack's boxes need
+    /// to the bit; at stride 1 on rows of whole vectors it reads the plane without a padded copy,
+    /// and leaving out the taps in the padding must not change a bit either. Ragged widths,
+    /// heights that leave a partial row group, every padding up to past the kernel's half.
+    @Test func depthwiseVectorKernelIsOneFusedChainPerOutput() {
+        guard sfc_depthwise_available() != 0 else { return }
+        var g = SeededGenerator(seed: 71)
+        for (h, w) in [(1, 1), (5, 7), (16, 16), (13, 37), (19, 9), (32, 32), (4, 40), (19, 24), (6, 16), (2, 16), (1, 8)] {
+            for kernel in [3, 5, 7] { for stride in [1, 2] { for padding in 0...(kernel / 2 + 1) {
+                let oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1
+                guard h + 2 * padding >= kernel, w + 2 * padding >= kernel else { continue }
+                let x = (0..<h * w).map { _ in Float.random(in: -4...4, using: &g) }
+                let weight = (0..<kernel * kernel).map { _ in Float.random(in: -1...1, using: &g) }
+                let bias = Float.random(in: -1...1, using: &g)
+                var expected = [Float](repeating: 0, count: oh * ow)
+                for oy in 0..<oh { for ox in 0..<ow {
+                    var sum: Float = 0
+                    for ky in 0..<kernel { for kx in 0..<kernel {
+                        let iy = oy * stride + ky - padding, ix = ox * stride + kx - padding
+                        let value: Float = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[iy * w + ix] : 0
+                        sum = sum.addingProduct(weight[ky * kernel + kx], value)
+                    } }
+                    expected[oy * ow + ox] = max(sum + bias, 0)
+                } }
+                var out = [Float](repeating: .nan, count: oh * ow)
+                var scratch = [Float](repeating: .nan, count: sfc_depthwise_scratch_size(Int32(h), Int32(w), Int32(kernel), Int32(stride), Int32(padding)))
+                sfc_depthwise_plane(x, Int32(h), Int32(w), weight, Int32(kernel), Int32(stride), Int32(padding), bias,
+                                    Int32(SFC_ACTIVATION_RELU), &out, &scratch)
+                #expect(out == expected, "\(h)x\(w) kernel \(kernel) stride \(stride) padding \(padding)")
+            } } }
+        }
+    }
+
     @Test func depthwiseRunsTheVectorKernelOnAVX2Machines() {
         #expect(DepthwiseConvolution.vectorized == (sfc_small_gemm_available() != 0))
     }

@@ -90,7 +90,10 @@ size_t sfc_depthwise_scratch_size(int height, int width, int kernel, int stride,
 // One channel: out (oh x ow, row-major, oh = (height + 2 padding - kernel) / stride + 1, ow
 // likewise) = activation(bias + sum over taps of weight[ky * kernel + kx] * padded input).
 // scratch holds sfc_depthwise_scratch_size floats: the zero-padded plane (phase-split rows for
-// stride 2), so consecutive output columns read consecutive floats.
+// stride 2), so consecutive output columns read consecutive floats; the vector kernel leaves it
+// alone for 3x3 and 5x5 kernels at stride 1 with "same" padding on rows of a multiple of 8
+// floats, which it reads in place. Each output is one chain of fused multiply-adds in (ky, kx)
+// order from zero, the bias added last, as OpenCV 5's dnn computes it.
 void sfc_depthwise_plane(const float *input, int height, int width, const float *weight, int kernel, int stride,
                          int padding, float bias, int activation, float *out, float *scratch);
 
