@@ -20,15 +20,7 @@ public enum TrackingMetrics {
 
     /// Intersection over union of two `x,y,w,h` boxes, with the toolkit's convention that a box
     /// spans `x … x + w` (no ±1); 0 when they do not meet.
-    public static func iou(_ a: BoundingBox, _ b: BoundingBox) -> Double {
-        let left = max(a.x, b.x), top = max(a.y, b.y)
-        let right = min(a.x + a.width, b.x + b.width), bottom = min(a.y + a.height, b.y + b.height)
-        let intersection = max(right - left, 0) * max(bottom - top, 0)
-        let union = a.width * a.height + b.width * b.height - intersection
-        // As the toolkit: `(x + w) − x` can round above `w`, so a box against itself could score
-        // over 1 and pass the "IoU > 1" threshold; the epsilon and the clip keep it in 0...1.
-        return min(max(intersection / (union + Double.ulpOfOne), 0), 1)
-    }
+    public static func iou(_ a: BoundingBox, _ b: BoundingBox) -> Double { a.iou(b) }
 
     /// Distance between box centres, with centres at `x + (w − 1)/2`, `y + (h − 1)/2`.
     public static func centerError(_ a: BoundingBox, _ b: BoundingBox) -> Double {

@@ -24,6 +24,18 @@ public struct BoundingBox: Sendable, Equatable, Hashable, Codable, CustomStringC
     /// Top edge in 0-based pixel coordinates.
     public var zeroBasedY: Double { y - 1 }
 
+    /// Intersection over union with `other`, with the GOT-10k toolkit's convention that a box
+    /// spans `x … x + w` (no ±1); 0 when they do not meet.
+    public func iou(_ other: BoundingBox) -> Double {
+        let left = max(x, other.x), top = max(y, other.y)
+        let right = min(x + width, other.x + other.width), bottom = min(y + height, other.y + other.height)
+        let intersection = max(right - left, 0) * max(bottom - top, 0)
+        let union = width * height + other.width * other.height - intersection
+        // As the toolkit: `(x + w) − x` can round above `w`, so a box against itself could score
+        // over 1 and pass the "IoU > 1" threshold; the epsilon and the clip keep it in 0...1.
+        return min(max(intersection / (union + Double.ulpOfOne), 0), 1)
+    }
+
     /// Finite, with positive width and height: usable as ground truth or as a tracker's box.
     public var isValid: Bool {
         x.isFinite && y.isFinite && width.isFinite && height.isFinite && width > 0 && height > 0

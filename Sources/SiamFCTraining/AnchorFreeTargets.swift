@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SiamFCTracker
 
 /// What a NanoTrack-interface head should output for one search crop: which cells of the 16x16
@@ -66,6 +71,25 @@ struct AnchorFreeTargets {
         }
         let negatives = Self.cells - positives.count
         classWeights = labels.map { $0 == 1 ? 0.5 / Float(positives.count) : 0.5 / Float(max(negatives, 1)) }
+    }
+
+    /// Targets from a teacher's outputs on the crop (`classes` `[1, 2, 16, 16]` logits, background
+    /// then target; `distances` `[1, 4, 16, 16]`): the box of its most probable cell, when that
+    /// cell's target probability reaches `confidence`; otherwise no hard labels at all (every
+    /// weight 0), so that only the teacher's soft targets act on the pair.
+    init(teacherClasses classes: [Float], distances teacher: [Float], confidence: Float) {
+        precondition(classes.count == 2 * Self.cells && teacher.count == 4 * Self.cells, "AnchorFreeTargets: teacher output sizes")
+        var best = 0
+        for i in 1..<Self.cells where classes[Self.cells + i] - classes[i] > classes[Self.cells + best] - classes[best] { best = i }
+        let probability = 1 / (1 + expf(classes[best] - classes[Self.cells + best]))
+        guard probability >= confidence else {
+            self.init(box: nil)
+            classWeights = [Float](repeating: 0, count: Self.cells)
+            return
+        }
+        let p = Self.position(best)
+        self.init(box: (p.x - teacher[best], p.y - teacher[Self.cells + best],
+                        p.x + teacher[2 * Self.cells + best], p.y + teacher[3 * Self.cells + best]))
     }
 
     var positiveCount: Int { labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) } }

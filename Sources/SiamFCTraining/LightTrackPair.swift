@@ -85,6 +85,32 @@ struct LightTrackPair {
         targets = AnchorFreeTargets(box: positive ? box : nil)
     }
 
+    /// Sides of a pseudo-target relative to the annotated target's, the most it may overlap the
+    /// target (IoU), and the tries at placing it.
+    static let pseudoTargetScale: ClosedRange<Double> = 0.7...1.4
+    static let pseudoTargetOverlap = 0.2
+    static let pseudoTargetTries = 8
+    /// The teacher's target probability from which its box labels a pseudo-target pair.
+    static let pseudoTargetConfidence: Float = 0.5
+
+    /// A region of `frame` to track instead of its annotated `target` (a pseudo-target): about
+    /// the target's size (each side times a random factor), wholly inside the frame, overlapping
+    /// the target by at most ``pseudoTargetOverlap``; nil when a few tries find no such place.
+    /// Whatever it shows, the teacher says where it is in the search crop, so every object and
+    /// texture of the training frames becomes a target.
+    static func pseudoTarget(in frame: RGBImage, besides target: BoundingBox, using g: inout SplitMix64) -> BoundingBox? {
+        let width = min(max(target.width * g.uniform(pseudoTargetScale.lowerBound, pseudoTargetScale.upperBound), 8),
+                        Double(frame.width) / 2)
+        let height = min(max(target.height * g.uniform(pseudoTargetScale.lowerBound, pseudoTargetScale.upperBound), 8),
+                         Double(frame.height) / 2)
+        for _ in 0..<pseudoTargetTries {
+            let box = BoundingBox(x: 1 + g.uniform(0, Double(frame.width) - width), y: 1 + g.uniform(0, Double(frame.height) - height),
+                                  width: width, height: height)
+            if box.iou(target) <= pseudoTargetOverlap { return box }
+        }
+        return nil
+    }
+
     /// The square of `side` around a centre, as the tracker crops it.
     static func crop(_ frame: RGBImage, centerX: Float, centerY: Float, side: Int, output: Int) -> Tensor {
         window(frame, x: Int((centerX - Float(side) / 2).rounded()), y: Int((centerY - Float(side) / 2).rounded()), side: side, output: output)

@@ -337,11 +337,22 @@ public final class LightTrackTrainer {
             let sequence = data.sequences[d]
             if let box = sequence.boxes[f] { distractor = .init(frame: try decoder.decode(file: sequence.frames[f]), box: box) }
         }
-        let pair = LightTrackPair(templateFrame: zFrame, templateBox: zBox, searchFrame: xFrame, searchBox: xBox,
+        // Likewise: a pseudo-target's search crop is taken where the region was in the template
+        // frame; the teacher says where it is now.
+        var region: BoundingBox?
+        let pseudoTargets = configuration.pseudoTargetProbability ?? 0
+        if pseudoTargets > 0, !negative, g.nextUnit() < pseudoTargets {
+            region = LightTrackPair.pseudoTarget(in: zFrame, besides: zBox, using: &g)
+        }
+        var pair = LightTrackPair(templateFrame: zFrame, templateBox: region ?? zBox, searchFrame: xFrame, searchBox: region ?? xBox,
                                   positive: !negative, distractor: distractor, using: &g)
         guard let teacher else { return MadePair(pair: pair, teacher: nil) }
         let searchFeatures = try teacher.features(pair.search)
         let (classes, distances) = try teacher.head(template: try teacher.features(pair.template), search: searchFeatures)
+        if region != nil {
+            pair.targets = AnchorFreeTargets(teacherClasses: classes.scalars, distances: distances.scalars,
+                                             confidence: LightTrackPair.pseudoTargetConfidence)
+        }
         return MadePair(pair: pair, teacher: (classes, distances, searchFeatures))
     }
 

@@ -26,6 +26,11 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     public var maximumFrameGap = 100
     /// Share of pairs whose search crop comes from another sequence (no target: all negatives).
     public var negativePairProbability = 0.1
+    /// Share of pairs (not negative ones) whose target is not the annotated object but a region
+    /// of the template frame about its size (a pseudo-target), labelled in the search crop by the
+    /// teacher's most probable box (needs a teacher); nil (as in checkpoints written before this
+    /// setting existed) means 0.
+    public var pseudoTargetProbability: Double?
     /// Share of pairs whose search crop also shows another sequence's target, pasted beside the
     /// target at its size and labelled background (a distractor); nil (as in checkpoints written
     /// before this setting existed) means 0.
@@ -87,6 +92,9 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
         }
         guard (teacherBackbone == nil) == (teacherHead == nil) else {
             throw fail("a teacher needs both its backbone and its head file")
+        }
+        guard (0...1).contains(pseudoTargetProbability ?? 0), (pseudoTargetProbability ?? 0) == 0 || hasTeacher else {
+            throw fail("the pseudo-target share must be within 0...1, and pseudo-targets need a teacher to label them")
         }
         do {
             try networkConfiguration.validate()

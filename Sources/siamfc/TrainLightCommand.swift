@@ -15,7 +15,9 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
             (or, with probability --negatives, a search frame of another sequence), cropped as the \
             tracker crops them: a 127 template with a small jitter and a 255 search region shifted by \
             up to ±64 px and scaled by up to ±18 %, blurred, colour-jittered, grey or mirrored; with \
-            probability --distractors, another sequence's target is pasted in beside the target. Labels \
+            probability --distractors, another sequence's target is pasted in beside the target; with \
+            probability --pseudo-targets, the target is another region of the template frame, which \
+            the teacher finds in the search crop. Labels \
             on the 16x16 map: positives inside the ellipse of the target's box; losses: balanced \
             two-class cross-entropy and GIoU on the positives' boxes. Adam with weight decay 1e-4, a \
             linear warm-up then a cosine from --lr to --final-lr. With --teacher-backbone and \
@@ -51,6 +53,9 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
 
     @Option(help: "Share of pairs with a distractor: another sequence's target pasted into the search region beside the target, labelled background (default 0).")
     var distractors: Double?
+
+    @Option(help: "Share of pairs whose target is a region of the template frame about the target's size instead of the target, labelled in the search crop by the teacher (default 0; needs a teacher).")
+    var pseudoTargets: Double?
 
     @Option(help: "Teacher backbone (NanoTrack ONNX) to distil from; needs --teacher-head.")
     var teacherBackbone: String?
@@ -109,6 +114,7 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
         if let finalLr { c.finalLearningRate = finalLr }
         if let negatives { c.negativePairProbability = negatives }
         c.distractorProbability = distractors
+        c.pseudoTargetProbability = pseudoTargets
         c.teacherBackbone = teacherBackbone
         c.teacherHead = teacherHead
         if let softClassWeight { c.softClassWeight = softClassWeight }

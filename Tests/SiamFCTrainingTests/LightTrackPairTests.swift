@@ -67,6 +67,40 @@ struct LightTrackPairTests {
 
     /// A distractor (another frame's red target) lands in the search crop at about the target's
     /// size, never on the target, and leaves the labels on the target.
+    /// The teacher's most probable cell gives the box, when it is sure enough; otherwise the
+    /// pair keeps no hard labels at all.
+    @Test func teacherOutputsLabelAPseudoTarget() throws {
+        var classes = [Float](repeating: 0, count: 512), distances = [Float](repeating: 10, count: 1024)
+        let best = 5 * 16 + 9
+        classes[256 + best] = 2  // p = sigmoid(2) ≈ 0.88
+        classes[256 + 40] = 1
+        for (side, value) in [30, 20, 10, 40].enumerated() { distances[side * 256 + best] = Float(value) }
+        let t = AnchorFreeTargets(teacherClasses: classes, distances: distances, confidence: 0.5)
+        let p = AnchorFreeTargets.position(best)
+        let expected = AnchorFreeTargets(box: (p.x - 30, p.y - 20, p.x + 10, p.y + 40))
+        #expect(t.labels == expected.labels && t.distances == expected.distances && t.classWeights == expected.classWeights)
+        #expect(t.labels[best] == 1 && t.labels[40] == 0)
+        let unsure = AnchorFreeTargets(teacherClasses: classes, distances: distances, confidence: 0.95)
+        #expect(unsure.positiveCount == 0 && unsure.classWeights.allSatisfy { $0 == 0 } && unsure.boxWeights.allSatisfy { $0 == 0 })
+    }
+
+    /// A pseudo-target lies inside the frame, about the target's size, and (nearly) off it.
+    @Test func pseudoTargetsLieBesideTheTarget() {
+        let frame = RGBImage(width: 320, height: 320)
+        var g = SplitMix64(seed: 9)
+        var found = 0
+        for i in 0..<200 {
+            let target = BoundingBox(x: 100 + Double(i % 40), y: 120, width: 40 + Double(i % 30), height: 30 + Double(i % 50))
+            guard let region = LightTrackPair.pseudoTarget(in: frame, besides: target, using: &g) else { continue }
+            found += 1
+            #expect(region.x >= 1 && region.y >= 1 && region.x - 1 + region.width <= 320 && region.y - 1 + region.height <= 320)
+            #expect(region.iou(target) <= LightTrackPair.pseudoTargetOverlap)
+            #expect(region.width >= 0.7 * target.width - 1e-9 && region.width <= 1.4 * target.width + 1e-9)
+            #expect(region.height >= 0.7 * target.height - 1e-9 && region.height <= 1.4 * target.height + 1e-9)
+        }
+        #expect(found > 150)
+    }
+
     @Test func distractorsLandBesideTheTarget() throws {
         var frame = RGBImage(width: 400, height: 300)
         for i in frame.pixels.indices { frame.pixels[i] = 60 }

@@ -144,6 +144,30 @@ import SiamFCSupport
         #expect(throws: TrainingError.self) { try c.validate() }
     }
 
+    /// With pseudo-targets on every pair, each positive pair's template shows another region than
+    /// the annotated target, and its labels are the teacher's box on the search crop.
+    @Test(.enabled(if: SharedData.shouldRun, "needs ../shared (SIAMFC_SHARED)"))
+    func pseudoTargetPairsAreLabelledByTheTeacher() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        var c = Self.configuration(try Self.fixture(dir))
+        c.negativePairProbability = 0
+        c.teacherBackbone = try SharedData.path("models/nanotrackv2_backbone_sim.onnx")
+        c.teacherHead = try SharedData.path("models/nanotrackv2_head_sim.onnx")
+        let reference = try LightTrackTrainer(configuration: c)
+        c.pseudoTargetProbability = 1
+        let trainer = try LightTrackTrainer(configuration: c)
+        for slot in 0..<4 {
+            let made = try trainer.makePair(step: 3, slot: slot), annotated = try reference.makePair(step: 3, slot: slot)
+            let teacher = try #require(made.teacher)
+            let expected = AnchorFreeTargets(teacherClasses: teacher.classes.scalars, distances: teacher.distances.scalars,
+                                             confidence: LightTrackPair.pseudoTargetConfidence)
+            #expect(made.pair.targets.labels == expected.labels && made.pair.targets.classWeights == expected.classWeights)
+            #expect(made.pair.targets.distances == expected.distances)
+            #expect(made.pair.template != annotated.pair.template)
+        }
+    }
+
     @Test func settingsThatCannotTrainAreRefused() {
         var c = LightTrackTrainingConfiguration()
         #expect(throws: TrainingError.self) { try c.validate() }
@@ -158,6 +182,12 @@ import SiamFCSupport
         #expect(throws: TrainingError.self) { try c.validate() }
         c.averageDecay = nil
         c.distractorProbability = -0.5
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.distractorProbability = nil
+        c.pseudoTargetProbability = 0.5
+        #expect(throws: Never.self) { try c.validate() }
+        c.teacherBackbone = nil
+        c.teacherHead = nil
         #expect(throws: TrainingError.self) { try c.validate() }
     }
 }
