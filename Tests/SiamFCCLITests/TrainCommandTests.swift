@@ -60,7 +60,13 @@ import SiamFCSupport
             (["train", "--data", sequence, "--teacher", dir + "/missing.safetensors"], "missing.safetensors"),
             (["train", "--resume", dir + "/missing.safetensors"], "missing.safetensors"),
             (["train", "--resume", dir + "/model.safetensors"], "not a tracker training checkpoint"),
+            (["train-light", "--data", sequence, "--network", dir + "/missing.json"], dir + "/missing.json: no such file"),
+            (["train-light", "--data", sequence, "--network", dir + "/strided.json"], "16x16"),
+            (["train-light", "--data", sequence, "--pseudo-targets", "0.5"], "pseudo-targets need a teacher"),
         ]
+        var strided = LightTrackConfiguration.standard
+        strided.blocks[0].stride = 1
+        try writeFile(dir + "/strided.json", try strided.json())
         for (arguments, expected) in cases {
             let result = try CLI.run(arguments + ["--out", dir + "/run"])
             #expect(result.status != 0 && !result.crashed, "\(arguments)")
