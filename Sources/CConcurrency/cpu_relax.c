@@ -5,4 +5,3 @@ void sfc_cpu_relax(void) {
     __builtin_ia32_pause();
 #endif
 }
-
