@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "SiamFCEvaluation",
                 dependencies: ["SiamFCSupport", "SiamFCImageIO", "SiamFCVideo", "SiamFCDrawing", "SiamFCTracker"]),
         .target(name: "SiamFCTraining",
-                dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker"]),
+                dependencies: ["SiamFCSupport", "SiamFCEngine", "SiamFCImageIO", "SiamFCDrawing", "SiamFCTracker", "SiamFCONNX"]),
         // ONNX model files, read and validated; onnx.pb.swift is generated from onnx.proto by hand.
         .target(name: "SiamFCONNX",
                 dependencies: ["SiamFCSupport", "SiamFCEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

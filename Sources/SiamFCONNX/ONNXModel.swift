@@ -19,7 +19,7 @@ public struct ONNXModel: Sendable {
     public let graphName: String
     /// The graph's real inputs: those that are not initializers.
     public let inputs: [ONNXValueInfo]
-    public let outputs: [ONNXValueInfo]
+    public private(set) var outputs: [ONNXValueInfo]
     /// In an execution order: every node after the nodes whose outputs it uses.
     public let nodes: [ONNXNode]
     /// The weights and constants, in file order.
@@ -90,6 +90,21 @@ public struct ONNXModel: Sendable {
         outputs = graph.output.map(ONNXModelDecoder.valueInfo)
         self.nodes = order.map { nodes[$0] }
         self.initializers = initializers
+    }
+
+    /// The same model with the values `names` (each one a node's output) as further graph
+    /// outputs after the declared ones: a runner then returns these hidden values too, as
+    /// distillation from a layer inside a teacher needs. A name no node produces is an error.
+    public func exposing(_ names: [String]) throws(ONNXError) -> ONNXModel {
+        let produced = Set(nodes.flatMap(\.outputs))
+        var model = self
+        for name in names where !model.outputs.contains(where: { $0.name == name }) {
+            guard produced.contains(name) else {
+                throw ONNXError(path: path, message: "no node gives a value named '\(name)'")
+            }
+            model.outputs.append(ONNXValueInfo(name: name, elementType: nil, shape: nil))
+        }
+        return model
     }
 
     /// The version of the default ONNX operator set, if imported.

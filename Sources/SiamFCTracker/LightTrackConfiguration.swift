@@ -76,7 +76,16 @@ public struct LightTrackConfiguration: Codable, Sendable, Equatable {
     /// Spatial side of the features for a crop side: the stem (3x3, stride 2, no padding), then
     /// each block's depthwise convolution (padding `kernel / 2`).
     public func featureSide(_ side: Int) -> Int {
-        blocks.reduce((side - 3) / 2 + 1) { s, block in (s + 2 * (block.kernel / 2) - block.kernel) / block.stride + 1 }
+        blockSides(side).last ?? (side - 3) / 2 + 1
+    }
+
+    /// Spatial side of each block's output for a crop side.
+    public func blockSides(_ side: Int) -> [Int] {
+        var s = (side - 3) / 2 + 1
+        return blocks.map { block in
+            s = (s + 2 * (block.kernel / 2) - block.kernel) / block.stride + 1
+            return s
+        }
     }
 
     /// Checks every width and kernel, and that a 127 template gives 8x8 features and a 255 search

@@ -60,6 +60,20 @@ public final class LightTrackNetwork: Module {
         try blocks(try stem(x))
     }
 
+    /// Backbone features of a batch of crops and the output of block `block` on the way (for a
+    /// hint at that depth in training).
+    public func forward(_ x: Variable, keeping block: Int) throws -> (features: Variable, kept: Variable) {
+        precondition(blocks.children.indices.contains(block), "LightTrackNetwork: no block \(block)")
+        var y = try stem(x)
+        var kept: Variable?
+        for (index, (_, child)) in blocks.children.enumerated() {
+            y = try child.forward(y)
+            if index == block { kept = y }
+        }
+        guard let kept else { preconditionFailure("LightTrackNetwork: block \(block) was not run") }
+        return (y, kept)
+    }
+
     public func namedChildren() -> [(String, Module)] {
         [("backbone", Sequential(named: [("stem", stem), ("blocks", blocks)])), ("head", head)]
     }

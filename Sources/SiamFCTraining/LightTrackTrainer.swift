@@ -6,6 +6,7 @@ import Darwin
 #endif
 import SiamFCEngine
 import SiamFCImageIO
+import SiamFCONNX
 import SiamFCSupport
 import SiamFCTracker
 
@@ -16,7 +17,9 @@ import SiamFCTracker
 /// cross-entropy on the labels (positives inside the ellipse of the target's box) and a GIoU loss
 /// on the positives' boxes. With a teacher (a NanoTrack-interface ONNX pair, run by our engine),
 /// the student also matches the teacher's class probabilities and boxes, and its search features
-/// are mapped by a training-only 1x1 convolution onto the teacher's (a feature hint).
+/// are mapped by a training-only 1x1 convolution onto the teacher's (a feature hint), and
+/// optionally an earlier block's output onto a value inside the teacher's backbone (an
+/// intermediate hint, ``LightTrackTrainingConfiguration/intermediateHint``).
 ///
 /// Runs are deterministic: step `k`'s pairs and augmentations come from generators seeded by the
 /// run's seed and `k` only, and checkpoints keep weights, batch-norm statistics and Adam's
@@ -28,6 +31,8 @@ public final class LightTrackTrainer {
     let teacher: NanoTrackModel?
     /// Student search features → teacher channels (training only).
     let hintAdapter: Conv2d?
+    /// The second hint, when the configuration asks for one.
+    let intermediateHint: IntermediateHint?
     let data: TrainingSequences
     private let adam: Adam
     /// The moving average of the network's state dictionary, when
@@ -57,9 +62,14 @@ public final class LightTrackTrainer {
             let channels = try teacher.features(Tensor(zeros: [1, 3, 255, 255])).shape[1]
             let studentChannels = try network.folded().features(Tensor(zeros: [1, 3, 255, 255])).shape[1]
             hintAdapter = Conv2d(studentChannels, channels, kernel: 1, using: &generator)
+            intermediateHint = try configuration.intermediateHint.map { value in
+                try IntermediateHint(value: value, teacherBackbone: backbone, student: configuration.networkConfiguration,
+                                     using: &generator)
+            }
         } else {
             teacher = nil
             hintAdapter = nil
+            intermediateHint = nil
         }
         if tensors == nil, let initial = configuration.initialModel {
             do {
@@ -68,12 +78,14 @@ public final class LightTrackTrainer {
                 throw TrainingError(error.description)
             }
         }
-        adam = Adam(parameters: network.parameters + (hintAdapter?.parameters ?? []), learningRate: configuration.learningRate,
+        adam = Adam(parameters: network.parameters + (hintAdapter?.parameters ?? []) + (intermediateHint?.adapter.parameters ?? []),
+                    learningRate: configuration.learningRate,
                     weightDecay: configuration.weightDecay)
         if let (saved, path) = tensors {
             do {
                 try network.load(stateDict: saved, prefix: "model.", source: path)
                 try hintAdapter?.load(stateDict: saved, prefix: "adapter.", source: path)
+                try intermediateHint?.adapter.load(stateDict: saved, prefix: "intermediateAdapter.", source: path)
             } catch let error as EngineError {
                 throw TrainingError(error.description)
             }
@@ -202,7 +214,12 @@ public final class LightTrackTrainer {
     func step(on batch: Batch) throws -> StepLosses {
         network.setTraining(true)
         let templateFeatures = try network(Variable(batch.templates))
-        let searchFeatures = try network(Variable(batch.searches))
+        let searchFeatures: Variable, kept: Variable?
+        if let hint = intermediateHint {
+            (searchFeatures, kept) = try network.forward(Variable(batch.searches), keeping: hint.block)
+        } else {
+            (searchFeatures, kept) = (try network(Variable(batch.searches)), nil)
+        }
         let (classes, distances) = try network.head(template: templateFeatures, search: searchFeatures)
         let classLoss = try twoClassCrossEntropy(classes, targets: batch.labels, weights: batch.classWeights)
         let boxLoss = try boxIoULoss(distances, targets: batch.distances, weights: batch.boxWeights) * configuration.boxLossWeight
@@ -214,6 +231,10 @@ public final class LightTrackTrainer {
             if configuration.featureHintWeight > 0 {
                 let hint = try meanSquaredError(try adapter(searchFeatures), target: soft.features)
                 t = try t + hint * (configuration.featureHintWeight / max(soft.featureMeanSquare, 1e-6))
+            }
+            if let intermediate = intermediateHint, let kept, let target = soft.intermediate {
+                let hint = try meanSquaredError(try intermediate.adapter(kept), target: target.features)
+                t = try t + hint * (configuration.effectiveIntermediateHintWeight / max(target.meanSquare, 1e-6))
             }
             loss = try loss + t
             teacherLoss = t
@@ -238,6 +259,8 @@ public final class LightTrackTrainer {
         var boxWeights: Tensor
         var features: Tensor
         var featureMeanSquare: Float
+        /// The teacher's hidden value for the intermediate hint, and its mean square.
+        var intermediate: (features: Tensor, meanSquare: Float)?
     }
 
     struct Batch {
@@ -254,7 +277,14 @@ public final class LightTrackTrainer {
     /// One pair with the teacher's outputs on it.
     struct MadePair {
         var pair: LightTrackPair
-        var teacher: (classes: Tensor, distances: Tensor, features: Tensor)?
+        var teacher: TeacherOutputs?
+    }
+
+    /// The teacher's outputs on one pair: the head's, the search features and, for an
+    /// intermediate hint, the hidden value on the search crop.
+    struct TeacherOutputs {
+        var classes: Tensor, distances: Tensor, features: Tensor
+        var intermediate: Tensor?
     }
 
     /// The pairs of step `step` (and the teacher's outputs on them), made on all cores; each
@@ -284,7 +314,7 @@ public final class LightTrackTrainer {
         return batch
     }
 
-    func teacherTargets(_ outputs: [(classes: Tensor, distances: Tensor, features: Tensor)], cells: Int, side: Int) throws -> TeacherTargets? {
+    func teacherTargets(_ outputs: [TeacherOutputs], cells: Int, side: Int) throws -> TeacherTargets? {
         guard !outputs.isEmpty else { return nil }
         let n = outputs.count
         var probabilities = [Float](), distances = [Float](), boxWeights = [Float](), features: [Tensor] = []
@@ -303,14 +333,19 @@ public final class LightTrackTrainer {
             boxWeights += weights
             features.append(output.features)
         }
+        func meanSquare(_ t: Tensor) -> Float {
+            Float(t.scalars.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(t.count, 1)))
+        }
         let featureTensor = try Tensor.concatBatch(features)
-        let meanSquare = featureTensor.scalars.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(featureTensor.count, 1))
+        let hidden = outputs.compactMap(\.intermediate)
+        let intermediate = try hidden.count == n ? Tensor.concatBatch(hidden) : nil
         return TeacherTargets(
             probabilities: try Tensor(shape: [n, 1, side, side], values: probabilities),
             classWeights: Tensor(uninitializedShape: [n, 1, side, side]) { p in for i in p.indices { p[i] = 1 / Float(cells * n) } },
             distances: try Tensor(shape: [n, 4, side, side], values: distances),
             boxWeights: try Tensor(shape: [n, 1, side, side], values: boxWeights),
-            features: featureTensor, featureMeanSquare: Float(meanSquare))
+            features: featureTensor, featureMeanSquare: meanSquare(featureTensor),
+            intermediate: intermediate.map { ($0, meanSquare($0)) })
     }
 
     func makePair(step: Int, slot: Int) throws -> MadePair {
@@ -347,13 +382,19 @@ public final class LightTrackTrainer {
         var pair = LightTrackPair(templateFrame: zFrame, templateBox: region ?? zBox, searchFrame: xFrame, searchBox: region ?? xBox,
                                   positive: !negative, distractor: distractor, using: &g)
         guard let teacher else { return MadePair(pair: pair, teacher: nil) }
-        let searchFeatures = try teacher.features(pair.search)
+        let searchFeatures: Tensor, hidden: Tensor?
+        if let intermediateHint {
+            (searchFeatures, hidden) = try intermediateHint.teacherOutputs(pair.search)
+        } else {
+            (searchFeatures, hidden) = (try teacher.features(pair.search), nil)
+        }
         let (classes, distances) = try teacher.head(template: try teacher.features(pair.template), search: searchFeatures)
         if region != nil {
             pair.targets = AnchorFreeTargets(teacherClasses: classes.scalars, distances: distances.scalars,
                                              confidence: LightTrackPair.pseudoTargetConfidence)
         }
-        return MadePair(pair: pair, teacher: (classes, distances, searchFeatures))
+        return MadePair(pair: pair, teacher: TeacherOutputs(classes: classes, distances: distances, features: searchFeatures,
+                                                            intermediate: hidden))
     }
 
     /// A usable frame of a sequence other than `s` (there must be another).
@@ -377,6 +418,7 @@ public final class LightTrackTrainer {
         var tensors: [String: Tensor] = [:]
         for (name, tensor) in network.stateDict() { tensors["model." + name] = tensor }
         for (name, tensor) in hintAdapter?.stateDict() ?? [:] { tensors["adapter." + name] = tensor }
+        for (name, tensor) in intermediateHint?.adapter.stateDict() ?? [:] { tensors["intermediateAdapter." + name] = tensor }
         for (name, tensor) in average ?? [:] { tensors["average." + name] = tensor }
         for i in adam.parameters.indices {
             if let m = adam.firstMoments[i] { tensors["optimizer.first.\(i)"] = m }

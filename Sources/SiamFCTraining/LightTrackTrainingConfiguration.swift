@@ -54,6 +54,14 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     /// Weight of the feature hint: student search features mapped to the teacher's by a
     /// training-only 1x1 convolution, mean squared error relative to the teacher's mean square.
     public var featureHintWeight: Float = 0.5
+    /// A value inside the teacher's backbone graph (an ONNX value name, such as NanoTrack v2's
+    /// stride-8 `/features/features.3/Add_output_0`) for a second feature hint: the output of the
+    /// student's last block with the same spatial side, mapped by its own training-only 1x1
+    /// convolution, against it. nil (as in checkpoints written before this setting existed):
+    /// none.
+    public var intermediateHint: String?
+    /// Weight of the intermediate hint, measured like ``featureHintWeight``; nil means 0.5.
+    public var intermediateHintWeight: Float?
     /// Decay of a moving average of the weights and batch-norm statistics, which is then the
     /// model written and validated after each epoch while the live weights go on training; the
     /// decay ramps up as (1 + t)/(10 + t) over the first steps t. nil (as in checkpoints
@@ -72,6 +80,8 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
     public var stepsPerEpoch: Int { max(1, pairsPerEpoch / max(batchSize, 1)) }
     public var hasTeacher: Bool { teacherBackbone != nil }
     public var networkConfiguration: LightTrackConfiguration { network ?? .standard }
+    /// The weight of the intermediate hint in effect: 0 without one.
+    public var effectiveIntermediateHintWeight: Float { intermediateHint == nil ? 0 : intermediateHintWeight ?? 0.5 }
 
     /// Rejects settings that cannot train, with a message that names the setting.
     public func validate() throws {
@@ -92,6 +102,9 @@ public struct LightTrackTrainingConfiguration: TrainingRunConfiguration, Equatab
         }
         guard (teacherBackbone == nil) == (teacherHead == nil) else {
             throw fail("a teacher needs both its backbone and its head file")
+        }
+        guard intermediateHint == nil || hasTeacher, (intermediateHintWeight ?? 0) >= 0 else {
+            throw fail("an intermediate hint needs a teacher, and its weight must not be negative")
         }
         guard (0...1).contains(pseudoTargetProbability ?? 0), (pseudoTargetProbability ?? 0) == 0 || hasTeacher else {
             throw fail("the pseudo-target share must be within 0...1, and pseudo-targets need a teacher to label them")

@@ -23,7 +23,8 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
             linear warm-up then a cosine from --lr to --final-lr. With --teacher-backbone and \
             --teacher-head (a NanoTrack ONNX pair) the student also matches the teacher's class \
             probabilities and boxes and, through a training-only 1x1 convolution, its search \
-            features. With --average-decay, the model written and validated is a moving average of \
+            features; --intermediate-hint adds a second such hint from a value inside the teacher's \
+            backbone to the student's last block of the same side. With --average-decay, the model written and validated is a moving average of \
             the weights. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
             after each epoch; after each epoch also OUT/model.safetensors (track it with siamfc track \
             --model) and OUT/loss.png, and with --val the validation AUC, keeping the best epoch's \
@@ -71,6 +72,12 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
 
     @Option(help: "Weight of the feature hint (default 0.5; 0 turns it off).")
     var featureHintWeight: Float?
+
+    @Option(help: "A value inside the teacher's backbone graph (ONNX name; NanoTrack v2's stride-8 features are /features/features.3/Add_output_0) for a second hint: the student's last block with its side is mapped onto it by a training-only 1x1 convolution (default: none).")
+    var intermediateHint: String?
+
+    @Option(help: "Weight of the intermediate hint (default 0.5).")
+    var intermediateHintWeight: Float?
 
     @Option(help: "Decay of a moving average of the weights, written and validated as the model after each epoch (default: none; 0.999 averages over about a thousand steps).")
     var averageDecay: Float?
@@ -120,6 +127,8 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
         if let softClassWeight { c.softClassWeight = softClassWeight }
         if let softBoxWeight { c.softBoxWeight = softBoxWeight }
         if let featureHintWeight { c.featureHintWeight = featureHintWeight }
+        c.intermediateHint = intermediateHint
+        c.intermediateHintWeight = intermediateHintWeight
         if let checkpointEvery { c.checkpointEvery = checkpointEvery }
         c.averageDecay = averageDecay
         c.initialModel = initialModel

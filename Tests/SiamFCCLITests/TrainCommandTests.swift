@@ -63,6 +63,8 @@ import SiamFCSupport
             (["train-light", "--data", sequence, "--network", dir + "/missing.json"], dir + "/missing.json: no such file"),
             (["train-light", "--data", sequence, "--network", dir + "/strided.json"], "16x16"),
             (["train-light", "--data", sequence, "--pseudo-targets", "0.5"], "pseudo-targets need a teacher"),
+            (["train-light", "--data", sequence, "--intermediate-hint", "/features/features.3/Add_output_0"],
+             "an intermediate hint needs a teacher"),
         ]
         var strided = LightTrackConfiguration.standard
         strided.blocks[0].stride = 1

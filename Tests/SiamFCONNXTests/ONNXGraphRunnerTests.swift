@@ -90,6 +90,30 @@ struct ONNXGraphRunnerTests {
     }
 
     /// A runner and its planned program are freed with their last user, schedules included
+
+    /// An exposed hidden value is returned as it is before the next node reads it: the Conv's
+    /// output, no longer fused with the Relu, keeps its negative values.
+    @Test func exposedValueIsReturnedUnfused() throws {
+        let model = try Self.model(TinyModels.convRelu()).exposing(["Y"])
+        #expect(model.outputs.map(\.name) == ["Z", "Y"])
+        let runner = try ONNXGraphRunner(model: model)
+        #expect(runner.stepCount == 2)
+        let x = try Tensor(shape: [1, 1, 4, 4], values: (0..<16).map { Float($0) - 8 })
+        let outputs = try runner.run(inputs: ["X": x])
+        let w = try Tensor(shape: [1, 1, 3, 3], values: (0..<9).map { Float($0) / 8 })
+        let y = try x.conv2d(weight: w, bias: Tensor(vector: [0.5]))
+        #expect(outputs["Y"] == y)
+        #expect(y.scalars.contains { $0 < 0 })
+        #expect(outputs["Z"] == y.relu())
+        // Exposing a declared output again changes nothing; an unknown name is an error naming the file.
+        #expect(try model.exposing(["Z"]).outputs.count == 2)
+        #expect(throws: ONNXError.self) { try Self.model(TinyModels.convRelu()).exposing(["missing"]) }
+        do {
+            _ = try Self.model(TinyModels.convRelu()).exposing(["missing"])
+        } catch {
+            #expect("\(error)".contains("/models/tiny.onnx") && "\(error)".contains("'missing'"))
+        }
+    }
     /// (a program and its schedules once kept each other alive; the fuzzer's leak check found it).
     @Test func programIsFreedWithTheRunner() throws {
         weak var program: InferenceProgram?

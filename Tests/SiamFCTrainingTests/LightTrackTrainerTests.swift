@@ -168,6 +168,46 @@ import SiamFCSupport
         }
     }
 
+    /// An intermediate hint takes NanoTrack v2's stride-8 features to the student's last
+    /// stride-8 block, adds its own term to the teacher's loss and is kept in checkpoints; values
+    /// the graph lacks or whose side no block has are refused with the teacher's file name.
+    @Test(.enabled(if: SharedData.shouldRun, "needs ../shared (SIAMFC_SHARED)"))
+    func intermediateHintFollowsTheTeachersHiddenLayer() throws {
+        let dir = makeTemporaryDirectory()
+        defer { removeTemporary(dir) }
+        var c = Self.configuration(try Self.fixture(dir))
+        c.teacherBackbone = try SharedData.path("models/nanotrackv2_backbone_sim.onnx")
+        c.teacherHead = try SharedData.path("models/nanotrackv2_head_sim.onnx")
+        let reference = try LightTrackTrainer(configuration: c)
+        c.intermediateHint = "/features/features.3/Add_output_0"
+        let trainer = try LightTrackTrainer(configuration: c)
+        let hint = try #require(trainer.intermediateHint)
+        #expect(hint.block == 2 && hint.adapter.weight.shape == [24, 24, 1, 1])
+        #expect(trainer.network.stateDict() == reference.network.stateDict())
+
+        let made = try #require(try trainer.makePair(step: 0, slot: 0).teacher)
+        let plain = try #require(try reference.makePair(step: 0, slot: 0).teacher)
+        #expect(made.intermediate?.shape == [1, 24, 32, 32] && plain.intermediate == nil)
+        #expect(made.features.maxAbsDifference(plain.features) <= 1e-4 * (plain.features.scalars.map(abs).max() ?? 1))
+        #expect(made.classes.maxAbsDifference(plain.classes) <= 1e-3)
+
+        let withHint = try trainer.step(on: try trainer.makeBatch(step: 0))
+        let without = try reference.step(on: try reference.makeBatch(step: 0))
+        #expect(withHint.teacher > without.teacher + 1e-3, "\(withHint.teacher) against \(without.teacher)")
+        #expect(abs(withHint.classes - without.classes) <= 1e-4)
+        #expect(trainer.checkpoint().tensors["intermediateAdapter.weight"]?.shape == [24, 24, 1, 1])
+
+        for value in ["/features/features.0/features.0.0/Conv_output_0", "missing"] {
+            c.intermediateHint = value
+            do {
+                _ = try LightTrackTrainer(configuration: c)
+                Issue.record("\(value) was accepted")
+            } catch {
+                #expect("\(error)".contains("nanotrackv2_backbone_sim.onnx") && "\(error)".contains(value))
+            }
+        }
+    }
+
     @Test func settingsThatCannotTrainAreRefused() {
         var c = LightTrackTrainingConfiguration()
         #expect(throws: TrainingError.self) { try c.validate() }
@@ -186,8 +226,17 @@ import SiamFCSupport
         c.distractorProbability = nil
         c.pseudoTargetProbability = 0.5
         #expect(throws: Never.self) { try c.validate() }
+        c.pseudoTargetProbability = nil
+        c.intermediateHint = "/features/features.3/Add_output_0"
+        #expect(throws: Never.self) { try c.validate() }
+        c.intermediateHintWeight = -1
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.intermediateHintWeight = nil
         c.teacherBackbone = nil
         c.teacherHead = nil
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.intermediateHint = nil
+        c.pseudoTargetProbability = 0.5
         #expect(throws: TrainingError.self) { try c.validate() }
     }
 }
