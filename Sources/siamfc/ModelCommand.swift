@@ -13,7 +13,9 @@ struct ModelCommand: ParsableCommand {
             safetensors: tensors, parameters, dtypes, and whether it loads as a SiamFC tracking \
             model, then its widths and backbone GFLOP. For ONNX graphs, GFLOP (multiply-adds × 2 of \
             Conv, Gemm and MatMul) of one run on zero inputs, the declared shapes, or with --input \
-            every 4-D input square of that side, or why the graph cannot run.
+            every 4-D input square of that side, or why the graph cannot run; with --values, every \
+            node's outputs with their shapes on those inputs (the names train-light \
+            --intermediate-hint takes).
             """)
 
     @Argument(help: "ONNX (.onnx) or safetensors (.safetensors) files.")
@@ -21,6 +23,9 @@ struct ModelCommand: ParsableCommand {
 
     @Option(help: "Input side for the GFLOP figure (SiamFC safetensors: default 255; ONNX: every 4-D input, default the declared shapes).")
     var input: Int?
+
+    @Flag(help: "ONNX: list every node's outputs (name, operator, shape) in execution order.")
+    var values = false
 
     @Flag(help: "Print JSON (an array with one object per file).")
     var json = false
@@ -51,6 +56,6 @@ struct ModelCommand: ParsableCommand {
         if file.lowercased().hasSuffix(".safetensors") {
             return try ModelDescription(safetensors: file, inputSize: input ?? 255)
         }
-        return ModelDescription(onnx: try ONNXModel(contentsOf: file), side: input)
+        return ModelDescription(onnx: try ONNXModel(contentsOf: file), side: input, values: values)
     }
 }

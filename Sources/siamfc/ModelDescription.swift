@@ -27,6 +27,15 @@ struct ModelDescription: Encodable {
     /// For ONNX: the GFLOP (multiply-adds × 2 of Conv, Gemm and MatMul) of one run on the input
     /// shapes named, or why the graph does not run.
     var compute: ComputeSummary?
+    /// For ONNX with `--values`: every node's outputs in execution order, with their shapes on
+    /// the inputs of `compute` (names for `train-light --intermediate-hint`).
+    var values: [ValueSummary]?
+
+    struct ValueSummary: Encodable {
+        var name: String
+        var op: String
+        var shape: [Int]?
+    }
 
     struct ComputeSummary: Encodable {
         var inputs: [String: [Int]]?
@@ -56,8 +65,9 @@ struct ModelDescription: Encodable {
         var backboneGFLOP: Double?
     }
 
-    /// `side`: the spatial size of every 4-D input; nil keeps the declared shapes.
-    init(onnx model: ONNXModel, side: Int?) {
+    /// `side`: the spatial size of every 4-D input; nil keeps the declared shapes. `values`
+    /// also lists every node's outputs.
+    init(onnx model: ONNXModel, side: Int?, values listValues: Bool = false) {
         file = model.path
         format = "ONNX"
         irVersion = model.irVersion
@@ -78,6 +88,21 @@ struct ModelDescription: Encodable {
             compute = ComputeSummary(inputs: inputs.mapValues(\.shape), gflop: Double(flops) / 1e9)
         } catch {
             compute = ComputeSummary(problem: error.message)
+        }
+        if listValues { values = Self.values(of: model, side: side) }
+    }
+
+    /// Every node output with its shape from one run on zero inputs in which all of them are
+    /// exposed (shapes are left out when the graph does not run).
+    static func values(of model: ONNXModel, side: Int?) -> [ValueSummary] {
+        let names = model.nodes.flatMap(\.outputs).filter { !$0.isEmpty }
+        var shapes: [String: [Int]] = [:]
+        if let runner = try? ONNXGraphRunner(model: try model.exposing(names)),
+           let outputs = try? runner.run(inputs: try runner.zeroInputs(side: side)) {
+            shapes = outputs.mapValues(\.shape)
+        }
+        return model.nodes.flatMap { node in
+            node.outputs.filter { !$0.isEmpty }.map { ValueSummary(name: $0, op: node.opType, shape: shapes[$0]) }
         }
     }
 
@@ -138,6 +163,9 @@ struct ModelDescription: Encodable {
                 lines.append(String(format: "compute:     %.3f GFLOP for ", gflop) + shapes)
             } else if let compute {
                 lines.append("compute:     does not run: \(compute.problem ?? "")")
+            }
+            for value in values ?? [] {
+                lines.append("value:       \(value.name) \(value.op)" + (value.shape.map { " \($0)" } ?? ""))
             }
         } else {
             lines.append("format:      safetensors")

@@ -17,6 +17,20 @@ struct ModelCommandTests {
             + "HardSigmoid 6, Mul 6, Add 4"), "\(result.stdout)")
     }
 
+    /// `--values` lists every node's outputs with their shapes: the names `--intermediate-hint` takes.
+    @Test func listsValuesWithTheirShapes() throws {
+        let path = try SharedData.path("models/nanotrackv2_backbone_sim.onnx")
+        let result = try CLI.run(["model", path, "--values"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        let values = result.stdout.split(separator: "\n").filter { $0.hasPrefix("value:") }
+        #expect(values.count == 92)
+        #expect(values.contains("value:       /features/features.3/Add_output_0 Add [1, 24, 32, 32]"), "\(result.stdout)")
+        #expect(values.last == "value:       output Add [1, 48, 16, 16]")
+        let small = try CLI.run(["model", path, "--values", "--input", "127"])
+        #expect(small.stdout.contains("value:       /features/features.3/Add_output_0 Add [1, 24, 16, 16]"), "\(small.stdout)")
+        #expect(!(try CLI.run(["model", path])).stdout.contains("value:"))
+    }
+
     @Test func reportsONNXGFLOPForASquareInput() throws {
         let path = try SharedData.path("models/nanotrackv2_backbone_sim.onnx")
         let result = try CLI.run(["model", path, "--input", "127"])
