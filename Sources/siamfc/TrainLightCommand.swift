@@ -24,8 +24,8 @@ struct TrainLightCommand: ParsableCommand, ConfigurationOptions {
             --teacher-head (a NanoTrack ONNX pair) the student also matches the teacher's class \
             probabilities and boxes and, through a training-only 1x1 convolution, its search \
             features; --intermediate-hint adds a second such hint from a value inside the teacher's \
-            backbone to the student's last block of the same side. With --average-decay, the model written and validated is a moving average of \
-            the weights. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
+            backbone to the student's last block of the same side. With --average-decay, the model \
+            written and validated is a moving average of the weights. Writes OUT/checkpoint.safetensors every --checkpoint-every steps, on Ctrl-C and \
             after each epoch; after each epoch also OUT/model.safetensors (track it with siamfc track \
             --model) and OUT/loss.png, and with --val the validation AUC, keeping the best epoch's \
             model as OUT/best.safetensors. --resume continues a run exactly. --network trains \
